@@ -1,0 +1,25 @@
+import { ValidationPipe, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { AppModule } from './app.module.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { AppConfig } from './config/app-config.js';
+
+// A batch may name 1000 users of up to 255 characters each, beside its data.
+const MIN_BODY_LIMIT_BYTES = 512 * 1024;
+
+/** The whole HTTP + WebSocket application, configured; shared by main.ts and the tests. */
+export async function createApp(config: AppConfig, logger?: LoggerService | false): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: logger ?? undefined,
+    abortOnError: false,
+  });
+  app.useBodyParser('json', { limit: MIN_BODY_LIMIT_BYTES + 2 * config.maxNotificationBytes, type: ['application/json', 'application/*+json'] });
+  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.disable('x-powered-by');
+  return app;
+}

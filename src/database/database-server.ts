@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { startEmbeddedPostgres } from './embedded-postgres.js';
+import { applyMigrations } from './migrator.js';
+
+const MIGRATIONS_DIRECTORY = resolve('prisma/migrations');
+
+/**
+ * The PostgreSQL server pns talks to: `DATABASE_URL`, or an embedded one it runs itself.
+ * Ready means migrated (when MIGRATE_ON_START): nothing queries an older schema.
+ */
+export class DatabaseServer implements OnApplicationShutdown {
+  private constructor(
+    readonly url: string,
+    private readonly stopServer: () => Promise<void>,
+  ) {}
+
+  static async start(config: AppConfig): Promise<DatabaseServer> {
+    const server = config.databaseUrl
+      ? new DatabaseServer(config.databaseUrl, async () => undefined)
+      : await startEmbeddedPostgres(config.dataDir).then((embedded) => new DatabaseServer(embedded.url, () => embedded.stop()));
+    try {
+      if (config.migrateOnStart) await applyMigrations(server.url, MIGRATIONS_DIRECTORY);
+    } catch (error) {
+      await server.stopServer();
+      throw error;
+    }
+    return server;
+  }
+
+  // Runs after every module's onModuleDestroy, so the pools are closed by then.
+  async onApplicationShutdown(): Promise<void> {
+    await this.stopServer();
+    new Logger(DatabaseServer.name).debug('database server released');
+  }
+}

@@ -1,0 +1,11 @@
+import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { DatabaseServer } from './database-server.js';
+import { PrismaService } from './prisma.service.js';
+
+@Global()
+@Module({
+  providers: [{ provide: DatabaseServer, useFactory: (config: AppConfig) => DatabaseServer.start(config), inject: [AppConfig] }, PrismaService],
+  exports: [DatabaseServer, PrismaService],
+})
+export class DatabaseModule {}

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory.js';
+import { ConfigError, loadConfig } from './config/config.schema.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`pns: ${error.message}\n`);
+    process.exit(1);
+  }
+  const app = await createApp(config);
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  const logger = new Logger('pns');
+  logger.log(`listening on port ${config.port}`);
+  if (config.appTokenGenerated) {
+    // Deliberately not through the logger: a token never goes into a log line.
+    process.stdout.write(`\npns: no APP_TOKEN set; this run's generated app token is:\n\n    ${config.appToken}\n\n`);
+  }
+  if (!config.allowedOrigins) logger.warn('ALLOWED_ORIGINS is not set: device connections are accepted from any origin');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`pns: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
