@@ -1,0 +1,17 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import packageJson from '../../package.json' with { type: 'json' };
+
+/** Liveness for load balancers and the old notification servers' clients; no token. */
+@Controller('api/status')
+export class StatusController {
+  @Get('ping')
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  ping(): string {
+    return 'pong';
+  }
+
+  @Get('info')
+  info(): { name: string; version: string } {
+    return { name: packageJson.name, version: packageJson.version };
+  }
+}
