@@ -13,15 +13,43 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp(config);
-  app.enableShutdownHooks();
   await app.listen(config.port);
   const logger = new Logger('pns');
+  exitOnSignals(async () => {
+    logger.log('shutting down');
+    await app.close();
+  });
   logger.log(`listening on port ${config.port}`);
   if (config.appTokenGenerated) {
     // Deliberately not through the logger: a token never goes into a log line.
     process.stdout.write(`\npns: no APP_TOKEN set; this run's generated app token is:\n\n    ${config.appToken}\n\n`);
   }
   if (!config.allowedOrigins) logger.warn('ALLOWED_ORIGINS is not set: device connections are accepted from any origin');
+}
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+/**
+ * SIGTERM/SIGINT close the app (sockets, in-flight requests, pools, the embedded database) and
+ * exit 0 — Nest's own shutdown hooks would re-raise the signal and exit non-zero instead.
+ */
+function exitOnSignals(close: () => Promise<void>): void {
+  const shutdown = () => {
+    const deadline = setTimeout(() => {
+      process.stderr.write('pns: shutdown took longer than 10 s; exiting\n');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`pns: shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {
