@@ -5,17 +5,23 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { AppConfig } from './config/app-config.js';
+import { createLogger } from './logging/logger.js';
+import { requestLog } from './logging/request-log.middleware.js';
 
 // A batch may name 1000 users of up to 255 characters each, beside its data.
 const MIN_BODY_LIMIT_BYTES = 512 * 1024;
 
-/** The whole HTTP + WebSocket application, configured; shared by main.ts and the tests. */
-export async function createApp(config: AppConfig, logger?: LoggerService | false): Promise<NestExpressApplication> {
+/**
+ * The whole HTTP + WebSocket application, configured; shared by main.ts and the tests.
+ * `logger` replaces the configured one (tests pass `false` for silence, or a capturing logger).
+ */
+export async function createApp(config: AppConfig, logger: LoggerService | false = createLogger(config)): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: logger ?? undefined,
+    logger,
     abortOnError: false,
   });
+  app.use(requestLog());
   app.useBodyParser('json', { limit: MIN_BODY_LIMIT_BYTES + 2 * config.maxNotificationBytes, type: ['application/json', 'application/*+json'] });
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalFilters(new HttpExceptionFilter());

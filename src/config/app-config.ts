@@ -25,6 +25,7 @@ export class AppConfig {
   readonly heartbeatIntervalMs: number;
   readonly ticketTtlMs: number;
   readonly maxNotificationBytes: number;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

@@ -12,6 +12,7 @@ export class ConfigError extends Error {
 }
 
 const EVERY_15_MINUTES = '*/15 * * * *';
+const LOG_LEVELS: readonly AppConfig['logLevel'][] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
  * Reads every variable of the contract, collecting all problems before failing so that one
@@ -78,6 +79,9 @@ export function loadConfig(env: Environment): AppConfig {
     fail('RETENTION_CRON', 'expected a cron expression (5 or 6 fields) or "off"', undefined);
   }
 
+  const logLevel = (read('LOG_LEVEL') ?? 'log').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel as AppConfig['logLevel'])) fail('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`, undefined);
+
   const config = new AppConfig({
     production,
     port,
@@ -96,6 +100,7 @@ export function loadConfig(env: Environment): AppConfig {
     heartbeatIntervalMs: duration('HEARTBEAT_INTERVAL', '30s'),
     ticketTtlMs: duration('TICKET_TTL', '24h'),
     maxNotificationBytes: positiveInteger('MAX_NOTIFICATION_BYTES', 16384),
+    logLevel: logLevel as AppConfig['logLevel'],
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

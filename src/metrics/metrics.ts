@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { PrismaService } from '../database/prisma.service.js';
+
+/**
+ * Every instrument pns exports, in one registry per app (so two apps in one test process
+ * don't share counters). Features record into these; GET /metrics renders the registry.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly connectedDevices = new Gauge({ name: 'pns_connected_devices', help: 'Device connections open on this instance', labelNames: ['transport'], registers: [this.registry] });
+  readonly notificationsCreated = new Counter({ name: 'pns_notifications_created_total', help: 'Notifications stored', registers: [this.registry] });
+  readonly framesSent = new Counter({ name: 'pns_frames_sent_total', help: 'Frames sent to devices', labelNames: ['type'], registers: [this.registry] });
+  readonly unseenRequestSeconds = new Histogram({
+    name: 'pns_unseen_request_duration_seconds',
+    help: 'Time to answer an unseenNotificationDataRequest',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
+  readonly delegationSeconds = new Histogram({
+    name: 'pns_auth_delegation_duration_seconds',
+    help: 'Time the application took to answer an auth delegation, by outcome',
+    labelNames: ['outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly retentionDeleted = new Counter({ name: 'pns_retention_deleted_total', help: 'Rows deleted by retention', labelNames: ['kind'], registers: [this.registry] });
+
+  constructor(prisma: PrismaService) {
+    collectDefaultMetrics({ register: this.registry });
+    const pool = prisma.pool;
+    new Gauge({
+      name: 'pns_db_pool_connections',
+      help: 'Database pool connections by state',
+      labelNames: ['state'],
+      registers: [this.registry],
+      collect() {
+        this.set({ state: 'total' }, pool.totalCount);
+        this.set({ state: 'idle' }, pool.idleCount);
+        this.set({ state: 'waiting' }, pool.waitingCount);
+      },
+    });
+  }
+}
