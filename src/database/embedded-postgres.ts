@@ -50,7 +50,8 @@ export async function startEmbeddedPostgres(dataDir: string, logger = new Logger
     user: USER,
     password,
     persistent: true,
-    createPostgresUser: true,
+    // PostgreSQL refuses to run as root; as root the package runs it as user "postgres".
+    createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => undefined,
     onError: (error: unknown) => logger.warn(String(error)),
