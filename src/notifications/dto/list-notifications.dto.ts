@@ -1,0 +1,20 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsString } from 'class-validator';
+import { NOTIFICATION_STATES, type NotificationState } from '../notification.js';
+import { IsIntBetween, IsOmittable } from './validation.js';
+
+const MAX_PAGE_SIZE = 500;
+
+export class ListNotificationsQuery {
+  @IsIn(NOTIFICATION_STATES, { message: `state must be one of ${NOTIFICATION_STATES.join(', ')}` })
+  state: NotificationState = 'all';
+
+  // Only plain digits become a number: "1.5", "1e2", " 7" or "0x10" stay strings and fail.
+  @Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value), { toClassOnly: true })
+  @IsIntBetween(1, MAX_PAGE_SIZE)
+  limit: number = 50;
+
+  @IsOmittable()
+  @IsString()
+  cursor?: string;
+}

@@ -1,0 +1,44 @@
+/** One stored notification, as every transport of the service sees it before mapping. */
+export interface NotificationRecord {
+  /** The BIGSERIAL id as a decimal string: JavaScript numbers lose precision past 2^53. */
+  id: string;
+  userId: string;
+  data: unknown;
+  category: string | null;
+  createdAt: Date;
+  seenAt: Date | null;
+}
+
+export interface CreatedNotification {
+  id: string;
+  userId: string;
+  createdAt: Date;
+}
+
+export interface NewNotifications {
+  userIds: string[];
+  data: unknown;
+  category?: string;
+  idempotencyKey?: string;
+}
+
+export type NotificationState = 'unseen' | 'seen' | 'all';
+
+export const NOTIFICATION_STATES: readonly NotificationState[] = ['unseen', 'seen', 'all'];
+
+/** Where a page ends: the keyset of the last notification returned (newest-first order). */
+export interface PagePosition {
+  createdAt: Date;
+  id: string;
+}
+
+const MAX_BIGINT = 9223372036854775807n;
+
+/**
+ * Whether `text` can name a stored notification: the canonical decimal form of a positive
+ * BIGINT. Anything else is answered as "no such notification" without asking the database,
+ * which would otherwise fail the cast.
+ */
+export function isNotificationId(text: string): boolean {
+  return /^[1-9]\d{0,18}$/.test(text) && BigInt(text) <= MAX_BIGINT;
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
+
+interface CreatedRow {
+  id: bigint;
+  user_id: string;
+  created_at: Date;
+}
+
+interface NotificationRow extends CreatedRow {
+  data: unknown;
+  category: string | null;
+  seen_at: Date | null;
+}
+
+export interface NotificationRows {
+  userIds: readonly string[];
+  /** `data` already serialized: JSON `null` is then the jsonb value null, not SQL NULL. */
+  dataJson: string;
+  category: string | null;
+  idempotencyKey: string | null;
+}
+
+const COLUMNS = Prisma.sql`notifications.id, user_id, data, category, created_at, seen_at`;
+
+// Each state names its partial index's predicate literally: the planner only picks a partial
+// index when the query's WHERE implies the index's, which a bound parameter never does.
+const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
+  unseen: Prisma.sql`AND seen_at IS NULL`,
+  seen: Prisma.sql`AND seen_at IS NOT NULL`,
+  all: Prisma.empty,
+};
+
+/**
+ * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
+ * init migration), never here: every statement below keeps them right by construction.
+ */
+@Injectable()
+export class NotificationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * One statement for any number of users, in no particular order of the result. A user who
+   * already has a notification with this idempotency key gets no row and is absent from the
+   * result; ON CONFLICT waits for a racing insert of the same key to commit, so concurrent
+   * retries cannot both insert. Rows go in user order, so that two retries naming the same
+   * users in different orders wait on each other in one order instead of deadlocking.
+   */
+  async insert(rows: NotificationRows): Promise<CreatedNotification[]> {
+    const created = await this.prisma.$queryRaw<CreatedRow[]>`
+      INSERT INTO notifications (user_id, data, category, idempotency_key)
+      SELECT recipient.user_id, ${rows.dataJson}::jsonb, ${rows.category}, ${rows.idempotencyKey}
+      FROM unnest(${rows.userIds}::text[]) AS recipient(user_id)
+      ORDER BY recipient.user_id
+      ON CONFLICT (user_id, idempotency_key) DO NOTHING
+      RETURNING id, user_id, created_at`;
+    return created.map(toCreated);
+  }
+
+  async findByIdempotencyKey(userIds: readonly string[], idempotencyKey: string): Promise<CreatedNotification[]> {
+    const found = await this.prisma.$queryRaw<CreatedRow[]>`
+      SELECT id, user_id, created_at FROM notifications
+      WHERE user_id = ANY(${userIds}::text[]) AND idempotency_key = ${idempotencyKey}`;
+    return found.map(toCreated);
+  }
+
+  /** Newest first, strictly after `after`; the row comparison is an index condition, so deep pages cost no more than the first. */
+  async page(userId: string, state: NotificationState, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
+    const start = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::bigint)` : Prisma.empty;
+    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+      SELECT ${COLUMNS} FROM notifications
+      WHERE user_id = ${userId} ${STATE_FILTER[state]} ${start}
+      ORDER BY created_at DESC, id DESC
+      LIMIT ${limit}`;
+    return rows.map(toRecord);
+  }
+
+  async unseenCount(userId: string): Promise<number> {
+    const row = await this.prisma.userUnseenCount.findUnique({ where: { userId }, select: { unseen: true } });
+    return row?.unseen ?? 0;
+  }
+
+  /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
+  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.prisma.$queryRaw<{ user_id: string; unseen: number }[]>`
+      SELECT user_id, unseen FROM user_unseen_counts WHERE user_id = ANY(${userIds}::text[])`;
+    return new Map(rows.map((row) => [row.user_id, row.unseen]));
+  }
+
+  /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
+  markSeen(userId: string, ids: readonly string[]): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE notifications SET seen_at = now()
+      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`;
+  }
+
+  markAllSeen(userId: string): Promise<number> {
+    return this.prisma.$executeRaw`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { count } = await this.prisma.notification.deleteMany({ where: { id: BigInt(id) } });
+    return count > 0;
+  }
+
+  /**
+   * Marks the newest `limit` unseen notifications seen and returns them, in one statement.
+   * SKIP LOCKED makes concurrent takers of one user split the rows instead of queueing on
+   * them, and a row another taker committed meanwhile fails the lock's re-check of
+   * `seen_at IS NULL`: no notification is ever handed to two callers. MATERIALIZED runs the
+   * locking query once: as an `IN (subquery)` the planner may rescan it per row, and a rescan
+   * skips the rows this statement already updated and locks the next ones, past `limit`.
+   */
+  async takeUnseen(userId: string, limit: number): Promise<NotificationRecord[]> {
+    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+      WITH taken AS MATERIALIZED (
+        SELECT id FROM notifications
+        WHERE user_id = ${userId} AND seen_at IS NULL
+        ORDER BY created_at DESC, id DESC
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED)
+      UPDATE notifications SET seen_at = now()
+      FROM taken WHERE notifications.id = taken.id
+      RETURNING ${COLUMNS}`;
+    // RETURNING follows no ORDER BY.
+    return rows.map(toRecord).sort(newestFirst);
+  }
+
+  async seenCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
+    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+      SELECT ${COLUMNS} FROM notifications
+      WHERE user_id = ${userId} AND seen_at IS NOT NULL AND created_at > ${after}::timestamptz
+      ORDER BY created_at DESC, id DESC
+      LIMIT ${limit}`;
+    return rows.map(toRecord);
+  }
+}
+
+function toCreated(row: CreatedRow): CreatedNotification {
+  return { id: row.id.toString(), userId: row.user_id, createdAt: row.created_at };
+}
+
+function toRecord(row: NotificationRow): NotificationRecord {
+  return { id: row.id.toString(), userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
+}
+
+function newestFirst(a: NotificationRecord, b: NotificationRecord): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || compareIds(b.id, a.id);
+}
+
+function compareIds(a: string, b: string): number {
+  const difference = BigInt(a) - BigInt(b);
+  return difference === 0n ? 0 : difference > 0n ? 1 : -1;
+}

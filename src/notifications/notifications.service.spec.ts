@@ -1,0 +1,200 @@
+import { Test, type TestingModule } from '@nestjs/testing';
+import { createTestDatabase } from '../../test/support/database';
+import { newUser } from '../../test/support/factories';
+import { NotFoundError, PayloadTooLargeError } from '../common/errors';
+import { ConfigModule } from '../config/config.module';
+import { loadConfig } from '../config/config.schema';
+import { DatabaseModule } from '../database/database.module';
+import { PrismaService } from '../database/prisma.service';
+import { NotificationsModule } from './notifications.module';
+import { NotificationsService } from './notifications.service';
+
+describe('NotificationsService on a real database', () => {
+  let moduleRef: TestingModule;
+  let service: NotificationsService;
+  let prisma: PrismaService;
+
+  beforeAll(async () => {
+    const config = loadConfig({ DATABASE_URL: await createTestDatabase(), APP_TOKEN: 't', MIGRATE_ON_START: 'false' });
+    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, NotificationsModule] }).compile();
+    await moduleRef.init();
+    service = moduleRef.get(NotificationsService);
+    prisma = moduleRef.get(PrismaService);
+  });
+  afterAll(() => moduleRef.close());
+
+  const post = async (userId: string, data: unknown = { n: 1 }) => (await service.create({ userIds: [userId], data }))[0];
+  const postMany = async (userId: string, count: number) => {
+    const created = [];
+    for (let i = 0; i < count; i++) created.push(await post(userId, { i }));
+    return created;
+  };
+  const setCreatedAt = (id: string, createdAt: Date) => prisma.$executeRaw`UPDATE notifications SET created_at = ${createdAt} WHERE id = ${BigInt(id)}`;
+  const storedRows = async (userId: string) => (await prisma.notification.findMany({ where: { userId }, select: { id: true } })).length;
+
+  describe('create', () => {
+    it('answers one notification per distinct user, in the order given', async () => {
+      const [a, b, c] = [newUser(), newUser(), newUser()];
+      const created = await service.create({ userIds: [b, a, b, c], data: 'hello', category: 'news' });
+      expect(created.map((n) => n.userId)).toEqual([b, a, c]);
+      expect(new Set(created.map((n) => n.id)).size).toBe(3);
+      expect(await storedRows(b)).toBe(1);
+    });
+
+    it('stores any JSON value as data, null included, and returns it unchanged', async () => {
+      const userId = newUser();
+      const values: unknown[] = [null, 0, -1.5, true, 'text', [], {}, [1, 'two', null], { nested: { list: [{ deep: 'é🙂' }] }, constructor: 1 }];
+      for (const data of values) await post(userId, data);
+      const { items } = await service.list(userId, { state: 'all', limit: 50 });
+      expect(items.map((item) => item.data).reverse()).toEqual(values);
+      expect(items.every((item) => item.category === null && item.seenAt === null)).toBe(true);
+    });
+
+    it('refuses data whose JSON is over MAX_NOTIFICATION_BYTES, counting UTF-8 bytes', async () => {
+      const userId = newUser();
+      await expect(service.create({ userIds: [userId], data: 'x'.repeat(16382) })).resolves.toHaveLength(1);
+      await expect(service.create({ userIds: [userId], data: 'x'.repeat(16383) })).rejects.toBeInstanceOf(PayloadTooLargeError);
+      await expect(service.create({ userIds: [userId], data: 'é'.repeat(8192) })).rejects.toBeInstanceOf(PayloadTooLargeError);
+      expect(await storedRows(userId)).toBe(1);
+    });
+
+    it('creates nothing for a retried idempotency key, even when 20 retries race', async () => {
+      const [a, b] = [newUser(), newUser()];
+      const first = await service.create({ userIds: [a], data: 1, idempotencyKey: 'k1' });
+      const retries = await Promise.all(Array.from({ length: 20 }, () => service.create({ userIds: [b, a], data: 1, idempotencyKey: 'k1' })));
+      expect(new Set(retries.map(([forB]) => forB.id)).size).toBe(1);
+      expect(retries.every(([, forA]) => forA.id === first[0].id && forA.createdAt.getTime() === first[0].createdAt.getTime())).toBe(true);
+      expect(await storedRows(a)).toBe(1);
+      expect(await storedRows(b)).toBe(1);
+      expect(await service.unseenCounts([a, b])).toEqual(new Map([[a, 1], [b, 1]]));
+    });
+    it('does not deadlock when racing retries name the same users in different orders', async () => {
+      const users = Array.from({ length: 1000 }, () => newUser());
+      for (let round = 0; round < 10; round++) {
+        const idempotencyKey = `round-${round}`;
+        const [forward, backward] = await Promise.all([
+          service.create({ userIds: users, data: round, idempotencyKey }),
+          service.create({ userIds: [...users].reverse(), data: round, idempotencyKey }),
+        ]);
+        expect([...backward].reverse()).toEqual(forward);
+      }
+      expect(await service.unseenCount(users[0])).toBe(10);
+    });
+  });
+
+  describe('unseen counts (kept by the triggers)', () => {
+    it('follow inserts, seen marks and deletes', async () => {
+      const userId = newUser();
+      expect(await service.unseenCount(userId)).toBe(0);
+      const [first, second, third] = await postMany(userId, 3);
+      expect(await service.unseenCount(userId)).toBe(3);
+      expect(await service.markSeen(userId, { ids: [first.id, first.id, 'nope', '99999999999999999999'] })).toEqual({ updated: 1, count: 2 });
+      await service.remove(first.id);
+      expect(await service.unseenCount(userId)).toBe(2);
+      await service.remove(second.id);
+      expect(await service.unseenCount(userId)).toBe(1);
+      expect(await service.markSeen(userId, { all: true })).toEqual({ updated: 1, count: 0 });
+      await service.remove(third.id);
+      expect(await service.unseenCount(userId)).toBe(0);
+    });
+
+    it('leaves other users alone when marking seen', async () => {
+      const [owner, other] = [newUser(), newUser()];
+      const mine = await post(owner);
+      const theirs = await post(other);
+      expect(await service.markSeen(owner, { ids: [mine.id, theirs.id] })).toEqual({ updated: 1, count: 0 });
+      expect(await service.markSeen(owner, { all: true })).toEqual({ updated: 0, count: 0 });
+      expect(await service.unseenCount(other)).toBe(1);
+    });
+
+    it('reads many users in one call, 0 for users never seen', async () => {
+      const users = [newUser(), newUser(), newUser()];
+      await service.create({ userIds: users, data: 1 });
+      await service.create({ userIds: users.slice(1), data: 2 });
+      const unknown = newUser();
+      const counts = await service.unseenCounts([...users, unknown, users[0]]);
+      expect(counts).toEqual(new Map([[users[0], 1], [users[1], 2], [users[2], 2], [unknown, 0]]));
+      expect(await service.unseenCounts([])).toEqual(new Map());
+    });
+  });
+
+  describe('remove', () => {
+    it('throws NotFoundError for unknown and malformed ids', async () => {
+      await expect(service.remove('999999999')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.remove('abc')).rejects.toBeInstanceOf(NotFoundError);
+      await expect(service.remove('99999999999999999999')).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+
+  describe('list', () => {
+    it('pages newest first by (createdAt, id) and filters by state', async () => {
+      const userId = newUser();
+      const created = await postMany(userId, 7);
+      // Two share a timestamp: the id breaks the tie.
+      const base = Date.parse('2026-01-01T00:00:00Z');
+      for (const [index, notification] of created.entries()) await setCreatedAt(notification.id, new Date(base + Math.min(index, 5) * 1000));
+      await service.markSeen(userId, { ids: [created[1].id, created[4].id] });
+      const pageAll = async (state: 'unseen' | 'seen' | 'all') => {
+        const ids: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await service.list(userId, { state, limit: 2, cursor });
+          expect(page.items.length).toBeLessThanOrEqual(2);
+          ids.push(...page.items.map((item) => item.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        return ids;
+      };
+      const ids = created.map((n) => n.id);
+      expect(await pageAll('all')).toEqual([ids[6], ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]]);
+      expect(await pageAll('unseen')).toEqual([ids[6], ids[5], ids[3], ids[2], ids[0]]);
+      expect(await pageAll('seen')).toEqual([ids[4], ids[1]]);
+    });
+
+    it('answers no next cursor when the page is the last one', async () => {
+      const userId = newUser();
+      await postMany(userId, 2);
+      expect((await service.list(userId, { state: 'all', limit: 2 })).nextCursor).toBeNull();
+      expect((await service.list(userId, { state: 'all', limit: 1 })).nextCursor).toEqual(expect.any(String));
+    });
+  });
+
+  describe('takeUnseen', () => {
+    it('returns the newest unseen first and marks exactly those seen', async () => {
+      const userId = newUser();
+      const created = await postMany(userId, 5);
+      const taken = await service.takeUnseen(userId, 3);
+      expect(taken.map((n) => n.id)).toEqual([created[4].id, created[3].id, created[2].id]);
+      expect(taken.every((n) => n.seenAt instanceof Date && n.userId === userId)).toBe(true);
+      expect(taken[0].data).toEqual({ i: 4 });
+      expect(await service.unseenCount(userId)).toBe(2);
+      expect((await service.list(userId, { state: 'unseen', limit: 10 })).items.map((n) => n.id)).toEqual([created[1].id, created[0].id]);
+    });
+
+    it('gives concurrent callers disjoint sets that together hold every unseen notification', async () => {
+      const userId = newUser();
+      await postMany(userId, 60);
+      const takes = await Promise.all(Array.from({ length: 6 }, () => service.takeUnseen(userId, 10)));
+      expect(takes.map((taken) => taken.length).every((length) => length <= 10)).toBe(true);
+      const ids = takes.flat().map((n) => n.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids).toHaveLength(60);
+      expect(await service.unseenCount(userId)).toBe(0);
+      expect(await service.takeUnseen(userId, 10)).toEqual([]);
+    });
+  });
+
+  describe('seenCreatedAfter', () => {
+    it('returns only seen notifications created strictly after the instant, newest first', async () => {
+      const userId = newUser();
+      const created = await postMany(userId, 5);
+      const base = Date.parse('2026-03-01T00:00:00Z');
+      for (const [index, notification] of created.entries()) await setCreatedAt(notification.id, new Date(base + index * 1000));
+      await service.markSeen(userId, { ids: [created[0].id, created[1].id, created[2].id, created[4].id] });
+      const found = await service.seenCreatedAfter(userId, new Date(base + 1000), 10);
+      expect(found.map((n) => n.id)).toEqual([created[4].id, created[2].id]);
+      expect(found.every((n) => n.seenAt !== null)).toBe(true);
+      expect((await service.seenCreatedAfter(userId, new Date(base - 1), 2)).map((n) => n.id)).toEqual([created[4].id, created[2].id]);
+    });
+  });
+});

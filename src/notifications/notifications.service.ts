@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../common/errors.js';
+import { isUserId, USER_ID_RULE } from '../common/user-id.js';
+import { AppConfig } from '../config/app-config.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { isNotificationId, type CreatedNotification, type NewNotifications, type NotificationRecord, type NotificationState } from './notification.js';
+import { NotificationsRepository } from './notifications.repository.js';
+
+export type { CreatedNotification, NewNotifications, NotificationRecord, NotificationState } from './notification.js';
+
+export interface ListQuery {
+  state: NotificationState;
+  limit: number;
+  cursor?: string;
+}
+
+export type SeenTarget = { ids: string[] } | { all: true };
+
+const MAX_TEXT_LENGTH = 255;
+
+// A JSON `\u0000` escape (an odd run of backslashes before it is an escape, an even one is
+// escaped backslashes): jsonb cannot store the NUL character and would fail the insert.
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly repository: NotificationsRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * The one ingest path of every transport. Checks its input itself, since not every caller
+   * goes through a validated DTO. Answers in the order of `userIds`, one per distinct user.
+   */
+  async create(input: NewNotifications): Promise<CreatedNotification[]> {
+    const userIds = [...new Set(input.userIds)];
+    if (userIds.length === 0) throw new InvalidInputError('at least one user id is required');
+    const badUserId = userIds.find((userId) => !isUserId(userId));
+    if (badUserId !== undefined) throw new InvalidInputError(`userIds: ${USER_ID_RULE} (got ${JSON.stringify(badUserId)})`);
+    const rows = {
+      userIds,
+      dataJson: this.serializeData(input.data),
+      category: checkedText('category', input.category),
+      idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
+    };
+
+    const byUser = new Map((await this.repository.insert(rows)).map((created) => [created.userId, created]));
+    if (byUser.size < userIds.length && rows.idempotencyKey !== null) {
+      // Retries of an earlier request: its rows were committed before our insert skipped them.
+      const retried = userIds.filter((userId) => !byUser.has(userId));
+      for (const existing of await this.repository.findByIdempotencyKey(retried, rows.idempotencyKey)) byUser.set(existing.userId, existing);
+    }
+    return userIds.map((userId) => {
+      const created = byUser.get(userId);
+      // Only when the original was deleted between our insert and our read: a retry then creates it anew.
+      if (!created) throw new ConflictError(`the notification for ${JSON.stringify(userId)} with this idempotency key was just deleted; retry`);
+      return created;
+    });
+  }
+
+  /** Newest first; `nextCursor` is null on the last page (one extra row is read to know). */
+  async list(userId: string, query: ListQuery): Promise<{ items: NotificationRecord[]; nextCursor: string | null }> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && after === undefined) throw new InvalidInputError('cursor: not a cursor returned by this service');
+    const rows = await this.repository.page(userId, query.state, query.limit + 1, after);
+    const items = rows.slice(0, query.limit);
+    return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  unseenCount(userId: string): Promise<number> {
+    return this.repository.unseenCount(userId);
+  }
+
+  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
+    const distinct = [...new Set(userIds)];
+    const stored = distinct.length === 0 ? new Map<string, number>() : await this.repository.unseenCounts(distinct);
+    return new Map(distinct.map((userId) => [userId, stored.get(userId) ?? 0]));
+  }
+
+  /**
+   * Ids that cannot name a notification (not a canonical decimal BIGINT) are treated like ids
+   * of other users or already seen ones: not matched, not counted. A client can't tell a
+   * malformed id from a deleted one anyway, and DELETE answers both alike (404).
+   */
+  async markSeen(userId: string, target: SeenTarget): Promise<{ updated: number; count: number }> {
+    let updated: number;
+    if ('all' in target) {
+      updated = await this.repository.markAllSeen(userId);
+    } else {
+      const ids = target.ids.filter(isNotificationId);
+      updated = ids.length === 0 ? 0 : await this.repository.markSeen(userId, ids);
+    }
+    return { updated, count: await this.repository.unseenCount(userId) };
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!isNotificationId(id) || !(await this.repository.delete(id))) throw new NotFoundError(`notification ${id} not found`);
+  }
+
+  /** Newest first; those returned are now seen, and no other caller gets them. */
+  takeUnseen(userId: string, limit: number): Promise<NotificationRecord[]> {
+    return this.repository.takeUnseen(userId, limit);
+  }
+
+  seenCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
+    return this.repository.seenCreatedAfter(userId, after, limit);
+  }
+
+  private serializeData(data: unknown): string {
+    const json = data === undefined ? undefined : JSON.stringify(data);
+    if (json === undefined) throw new InvalidInputError('data is required (any JSON value, null included)');
+    const bytes = Buffer.byteLength(json, 'utf8');
+    if (bytes > this.config.maxNotificationBytes) {
+      throw new PayloadTooLargeError(`data is ${bytes} bytes as JSON; the limit is ${this.config.maxNotificationBytes}`);
+    }
+    if (NUL_ESCAPE.test(json)) throw new InvalidInputError('data: strings cannot contain the NUL character (\\u0000)');
+    return json;
+  }
+}
+
+function checkedText(name: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const length = [...value].length;
+  if (length < 1 || length > MAX_TEXT_LENGTH || value.includes('\0')) {
+    throw new InvalidInputError(`${name}: expected 1-${MAX_TEXT_LENGTH} characters without NUL`);
+  }
+  return value;
+}
