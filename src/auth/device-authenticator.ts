@@ -1,0 +1,71 @@
+import type { IncomingMessage } from 'node:http';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { AuthDelegate } from './auth-delegate.js';
+import { isOriginAllowed, normalizeOrigin } from './origin.js';
+import { TicketsService } from './tickets.service.js';
+
+export type DeviceAuthResult = { ok: true; userId: string } | { ok: false; status: 401 | 403 | 503; message: string };
+
+/**
+ * Decides who a device is from its connection request (the WebSocket upgrade or the SSE GET),
+ * before anything is sent to it (contract §3). Never rejects: every outcome is a result the
+ * transport turns into an HTTP status.
+ */
+@Injectable()
+export class DeviceAuthenticator {
+  private readonly logger = new Logger(DeviceAuthenticator.name);
+  private readonly allowedOrigins: ReadonlySet<string> | undefined;
+
+  constructor(
+    config: AppConfig,
+    private readonly tickets: TicketsService,
+    private readonly delegate: AuthDelegate,
+  ) {
+    // The config accepts only http(s) origins, so each normalizes.
+    this.allowedOrigins = config.allowedOrigins && new Set(config.allowedOrigins.map((origin) => normalizeOrigin(origin)!));
+  }
+
+  isOriginAllowed(origin: string | undefined): boolean {
+    return isOriginAllowed(this.allowedOrigins, origin);
+  }
+
+  async authenticate(request: IncomingMessage): Promise<DeviceAuthResult> {
+    if (!this.isOriginAllowed(request.headers.origin)) {
+      this.logger.debug('device refused: origin not allowed');
+      return { ok: false, status: 403, message: 'this origin is not allowed to connect (ALLOWED_ORIGINS)' };
+    }
+    const connectionId = connectionIdOf(request.url);
+    // A ticket in the query decides alone: the backend chose this way of authenticating.
+    if (connectionId !== undefined) return this.byTicket(connectionId);
+    if (this.delegate.configured) return this.delegate.authenticate(request);
+    return {
+      ok: false,
+      status: 401,
+      message: 'connect with ?connectionId=<ticket> registered by the application (PUT /api/:userId/register); no AUTH_DELEGATE_URL is configured',
+    };
+  }
+
+  private async byTicket(connectionId: string): Promise<DeviceAuthResult> {
+    let userId: string | undefined;
+    try {
+      userId = await this.tickets.resolve(connectionId);
+    } catch (error) {
+      this.logger.warn(`device authentication unavailable: tickets could not be read (${error instanceof Error ? error.message : String(error)})`);
+      return { ok: false, status: 503, message: 'connection tickets cannot be checked right now; try again later' };
+    }
+    if (userId === undefined) {
+      this.logger.debug('device refused: unknown or expired ticket');
+      return { ok: false, status: 401, message: 'unknown or expired connectionId; register a new ticket' };
+    }
+    this.logger.debug('device authenticated by ticket');
+    return { ok: true, userId };
+  }
+}
+
+/** The `connectionId` of the request target's query, if it has one (even empty). */
+function connectionIdOf(url = ''): string | undefined {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return undefined;
+  return new URLSearchParams(url.slice(queryStart + 1)).get('connectionId') ?? undefined;
+}

@@ -1,0 +1,6 @@
+import { IsConnectionId } from '../connection-id.js';
+
+export class RegisterTicketQuery {
+  @IsConnectionId()
+  connectionId: string;
+}

@@ -1,0 +1,19 @@
+import { Controller, HttpCode, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { UserIdPipe } from '../common/user-id.js';
+import { AppTokenGuard } from './app-token.guard.js';
+import { RegisterTicketQuery } from './dto/register-ticket.query.js';
+import { TicketDto, toTicketDto } from './dto/ticket.dto.js';
+import { TicketsService } from './tickets.service.js';
+
+/** The backend registers a ticket and hands it to its client (contract §3; the §6 compatibility route). */
+@Controller('api')
+@UseGuards(AppTokenGuard)
+export class TicketsController {
+  constructor(private readonly tickets: TicketsService) {}
+
+  @Put(':userId/register')
+  @HttpCode(200)
+  async register(@Param('userId', UserIdPipe) userId: string, @Query() query: RegisterTicketQuery): Promise<TicketDto> {
+    return toTicketDto(await this.tickets.register(userId, query.connectionId));
+  }
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+
+export interface Ticket {
+  userId: string;
+  expiresAt: Date;
+}
+
+/**
+ * Connection tickets, keyed by the SHA-256 of the connectionId: the id is a bearer credential,
+ * so a leaked table must not let anyone connect as its users.
+ */
+@Injectable()
+export class TicketsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Registering an id again hands it to `userId` with a new expiry. */
+  save(connectionId: string, ticket: Ticket): Promise<Ticket> {
+    const idHash = hashConnectionId(connectionId);
+    return this.prisma.connectionTicket.upsert({
+      where: { idHash },
+      create: { idHash, ...ticket },
+      update: ticket,
+      select: { userId: true, expiresAt: true },
+    });
+  }
+
+  async findUserOfUnexpired(connectionId: string, now: Date): Promise<string | undefined> {
+    const ticket = await this.prisma.connectionTicket.findUnique({
+      where: { idHash: hashConnectionId(connectionId), expiresAt: { gt: now } },
+      select: { userId: true },
+    });
+    return ticket?.userId;
+  }
+}
+
+export function hashConnectionId(connectionId: string): string {
+  return createHash('sha256').update(connectionId).digest('hex');
+}
