@@ -1,0 +1,63 @@
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
+import { RetentionRepository, type RetentionPolicy } from './retention.repository.js';
+
+/**
+ * Small enough that each batch's transaction holds its locks for about a tenth of a second, so
+ * deleting a million expired rows never stalls ingest; large enough to keep batches few.
+ */
+export const RETENTION_BATCH_SIZE = 5000;
+
+export interface RetentionPassResult {
+  readonly seen: number;
+  readonly unseen: number;
+  readonly tickets: number;
+  readonly batches: number;
+}
+
+@Injectable()
+export class RetentionService {
+  private readonly logger = new Logger('Retention');
+  private readonly policy: RetentionPolicy;
+
+  constructor(
+    private readonly repository: RetentionRepository,
+    config: AppConfig,
+    // Absent from `npm run retention`, which serves no /metrics.
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    this.policy = { seenRetentionMs: config.seenRetentionMs, unseenRetentionMs: config.unseenRetentionMs, batchSize: RETENTION_BATCH_SIZE };
+  }
+
+  /**
+   * One retention pass over the whole database, unless another process is running one (then
+   * undefined): batches until one deletes less than a full batch of every kind.
+   */
+  async runPass(): Promise<RetentionPassResult | undefined> {
+    const started = Date.now();
+    const result = await this.repository.withPassLock(() => this.deleteInBatches());
+    if (result === undefined) {
+      this.logger.log('retention pass skipped: another process holds the retention lock');
+    } else {
+      // Every 15 minutes by default: a pass that found nothing is not worth a line at the default level.
+      const level = result.seen + result.unseen + result.tickets > 0 ? 'log' : 'debug';
+      this.logger[level](`retention: ${describeRetentionPass(result)} in ${Date.now() - started} ms`);
+      for (const kind of ['seen', 'unseen', 'tickets'] as const) this.metrics?.retentionDeleted.inc({ kind }, result[kind]);
+    }
+    return result;
+  }
+
+  private async deleteInBatches(): Promise<RetentionPassResult> {
+    let total: RetentionPassResult = { seen: 0, unseen: 0, tickets: 0, batches: 0 };
+    for (;;) {
+      const batch = await this.repository.deleteExpiredBatch(this.policy);
+      total = { seen: total.seen + batch.seen, unseen: total.unseen + batch.unseen, tickets: total.tickets + batch.tickets, batches: total.batches + 1 };
+      if (Math.max(batch.seen, batch.unseen, batch.tickets) < this.policy.batchSize) return total;
+    }
+  }
+}
+
+export function describeRetentionPass({ seen, unseen, tickets, batches }: RetentionPassResult): string {
+  return `deleted ${seen} seen, ${unseen} unseen notifications and ${tickets} expired tickets in ${batches} batch${batches === 1 ? '' : 'es'}`;
+}
