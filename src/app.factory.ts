@@ -1,10 +1,10 @@
 import { ValidationPipe, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { AppConfig } from './config/app-config.js';
+import { LeanWsAdapter } from './gateway/lean-ws-adapter.js';
 import { createLogger } from './logging/logger.js';
 import { requestLog } from './logging/request-log.middleware.js';
 
@@ -23,7 +23,7 @@ export async function createApp(config: AppConfig, logger: LoggerService | false
   });
   app.use(requestLog());
   app.useBodyParser('json', { limit: MIN_BODY_LIMIT_BYTES + 2 * config.maxNotificationBytes, type: ['application/json', 'application/*+json'] });
-  app.useWebSocketAdapter(new WsAdapter(app));
+  app.useWebSocketAdapter(new LeanWsAdapter(app));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.disable('x-powered-by');

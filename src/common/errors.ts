@@ -6,3 +6,5 @@ export class NotFoundError extends Error {}
 export class ConflictError extends Error {}
 export class InvalidInputError extends Error {}
 export class PayloadTooLargeError extends Error {}
+/** A dependency (the database's notification connection) is down for now; retrying later may work. */
+export class UnavailableError extends Error {}

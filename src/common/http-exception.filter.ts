@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from './errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from './errors.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -14,6 +14,7 @@ const DOMAIN_STATUS = new Map<Function, HttpStatus>([
   [ConflictError, HttpStatus.CONFLICT],
   [InvalidInputError, HttpStatus.BAD_REQUEST],
   [PayloadTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
+  [UnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
 ]);
 
 /**

@@ -22,10 +22,16 @@ export class Device {
     });
   }
 
-  /** Opens `/subscribe` (or `path`); rejects with the HTTP status when the upgrade is refused. */
-  static connect(wsUrl: string, options: { path?: string; headers?: Record<string, string> } = {}): Promise<Device> {
+  /**
+   * Opens `/subscribe` (or `path`); rejects with the HTTP status when the upgrade is refused.
+   * `autoPong: false` makes a device that never answers the server's pings.
+   */
+  static connect(wsUrl: string, options: { path?: string; headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<Device> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${wsUrl}${options.path ?? '/subscribe'}`, { headers: options.headers });
+      const socket = new WebSocket(`${wsUrl}${options.path ?? '/subscribe'}`, {
+        headers: options.headers,
+        ...(options.autoPong === undefined ? {} : { autoPong: options.autoPong }),
+      });
       const device = new Device(socket);
       socket.once('open', () => resolve(device));
       socket.once('unexpected-response', (_request, response) => reject(new UpgradeRefused(response.statusCode ?? 0)));

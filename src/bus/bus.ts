@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import pg from 'pg';
+import { UnavailableError } from '../common/errors.js';
+import { DatabaseServer } from '../database/database-server.js';
+import { parseControlMessage, type ControlMessage } from './control-message.js';
+
+/** Announced by the unseen-count triggers (see the init migration), payload the user id. */
+export const UNSEEN_CHANGED_CHANNEL = 'pns_unseen_changed';
+export const CONTROL_CHANNEL = 'pns_connection_control';
+/** Every instance's bus connection carries this prefix, so instances can count each other. */
+export const BUS_APPLICATION_NAME_PREFIX = 'pns-bus:';
+
+const FIRST_RECONNECT_DELAY_MS = 100;
+const MAX_RECONNECT_DELAY_MS = 5_000;
+
+export interface BusEvents {
+  unseenChanged: [userId: string];
+  control: [message: ControlMessage];
+  /** The connection was lost and is back: notifications sent meanwhile may be missed. */
+  resync: [];
+}
+
+/**
+ * The instance's own PostgreSQL connection for LISTEN/NOTIFY. It cannot come from the Prisma
+ * pool: a pooled connection is shared and recycled, and LISTEN belongs to one session.
+ */
+@Injectable()
+export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModuleDestroy {
+  readonly instanceId = randomUUID();
+  private readonly logger = new Logger(Bus.name);
+  private client: pg.Client | undefined;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(private readonly database: DatabaseServer) {
+    super();
+  }
+
+  // Fails the start: an instance that cannot hear its database would serve stale counts.
+  async onModuleInit(): Promise<void> {
+    this.client = await this.connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.reconnectTimer);
+    const client = this.client;
+    this.client = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  async publish(message: ControlMessage): Promise<void> {
+    await this.connected().query('SELECT pg_notify($1, $2)', [CONTROL_CHANNEL, JSON.stringify(message)]);
+  }
+
+  /** Instances whose bus is connected to this database, this one included. */
+  async liveInstances(): Promise<number> {
+    const { rows } = await this.connected().query<{ live: number }>(
+      `SELECT count(*)::int AS live FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1`,
+      [`${BUS_APPLICATION_NAME_PREFIX}%`],
+    );
+    return rows[0].live;
+  }
+
+  private connected(): pg.Client {
+    if (!this.client) throw new UnavailableError('the database notification connection is down; retry shortly');
+    return this.client;
+  }
+
+  private async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.database.url, application_name: `${BUS_APPLICATION_NAME_PREFIX}${this.instanceId}` });
+    client.on('notification', (notification) => this.dispatch(notification));
+    // A lost connection emits 'error' (when a query was running or the server said why) then 'end'.
+    client.on('error', (error) => this.logger.warn(`bus connection error: ${error.message}`));
+    client.on('end', () => this.lost(client));
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${UNSEEN_CHANGED_CHANNEL}; LISTEN ${CONTROL_CHANNEL}`);
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private lost(client: pg.Client): void {
+    if (this.closing || this.client !== client) return;
+    this.client = undefined;
+    this.logger.warn('bus connection lost; reconnecting');
+    this.scheduleReconnect(0);
+  }
+
+  private scheduleReconnect(attempt: number): void {
+    const ceiling = Math.min(MAX_RECONNECT_DELAY_MS, FIRST_RECONNECT_DELAY_MS * 2 ** attempt);
+    // Jitter: instances that lost the database together should not return in lockstep.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.reconnectTimer = setTimeout(() => void this.reconnect(attempt), delay);
+  }
+
+  private async reconnect(attempt: number): Promise<void> {
+    let client: pg.Client;
+    try {
+      client = await this.connect();
+    } catch (error) {
+      if (this.closing) return;
+      this.logger.warn(`bus reconnect failed: ${(error as Error).message}`);
+      this.scheduleReconnect(attempt + 1);
+      return;
+    }
+    if (this.closing) {
+      await client.end().catch(() => undefined);
+      return;
+    }
+    this.client = client;
+    this.logger.log('bus connection restored');
+    this.emit('resync');
+  }
+
+  private dispatch({ channel, payload }: pg.Notification): void {
+    // A listener's exception must not reach pg's socket handler, which would break the bus.
+    try {
+      if (channel === UNSEEN_CHANGED_CHANNEL && payload) {
+        this.emit('unseenChanged', payload);
+      } else if (channel === CONTROL_CHANNEL) {
+        const message = parseControlMessage(payload ?? '');
+        if (message) this.emit('control', message);
+        else this.logger.warn(`ignored a malformed control message: ${payload}`);
+      }
+    } catch (error) {
+      this.logger.error(`bus listener failed: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+}

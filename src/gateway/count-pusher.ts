@@ -1,0 +1,88 @@
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Bus } from '../bus/bus.js';
+import { Metrics } from '../metrics/metrics.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { DeviceRegistry } from './device-registry.js';
+import type { CountFrame } from './frames.js';
+
+const RETRY_AFTER_FAILURE_MS = 1_000;
+
+/**
+ * Sends each connected user's unseen count after it changed. Changes only mark the user
+ * dirty; one flush at a time reads the counts of all dirty users in one query and sends
+ * them, and users marked during a flush are read by the next. Whatever notifications were
+ * coalesced, lost or reordered, once a user is quiet the last count sent is the database's.
+ */
+@Injectable()
+export class CountPusher implements OnModuleDestroy {
+  private readonly logger = new Logger(CountPusher.name);
+  private dirty = new Set<string>();
+  private flushing = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly notifications: NotificationsService,
+    bus: Bus,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    // The database announces every committed count change (see the init migration's triggers).
+    bus.on('unseenChanged', (userId) => this.markDirty(userId));
+    bus.on('resync', () => this.markAllDirty());
+  }
+
+  /** Users without a socket here are ignored: other instances serve them. */
+  markDirty(userId: string): void {
+    if (!this.registry.has(userId)) return;
+    this.dirty.add(userId);
+    this.scheduleFlush(0);
+  }
+
+  /** After the bus was down: any connected user's count may have changed unheard. */
+  markAllDirty(): void {
+    for (const userId of this.registry.users()) this.dirty.add(userId);
+    this.scheduleFlush(0);
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushing || this.stopped || this.dirty.size === 0) return;
+    this.flushing = true;
+    // Deferred, not called at once: the notifications of one network read are read together.
+    if (delayMs === 0) setImmediate(() => void this.flush());
+    else this.timer = setTimeout(() => void this.flush(), delayMs);
+  }
+
+  private async flush(): Promise<void> {
+    while (this.dirty.size > 0 && !this.stopped) {
+      const users = [...this.dirty];
+      this.dirty = new Set();
+      let counts: Map<string, number>;
+      try {
+        counts = await this.notifications.unseenCounts(users);
+      } catch (error) {
+        this.logger.warn(`reading unseen counts failed, retrying in ${RETRY_AFTER_FAILURE_MS} ms: ${(error as Error).message}`);
+        for (const userId of users) if (this.registry.has(userId)) this.dirty.add(userId);
+        this.flushing = false;
+        this.scheduleFlush(RETRY_AFTER_FAILURE_MS);
+        return;
+      }
+      for (const userId of users) this.send(userId, counts.get(userId) ?? 0);
+    }
+    this.flushing = false;
+  }
+
+  private send(userId: string, count: number): void {
+    const sockets = this.registry.socketsOf(userId);
+    if (!sockets) return;
+    // Serialized once for all of the user's sockets.
+    const frame = Buffer.from(JSON.stringify({ newNotificationCountChanged: count } satisfies CountFrame));
+    for (const socket of sockets) socket.send(frame, { binary: false });
+    this.metrics?.framesSent.inc({ type: 'newNotificationCountChanged' }, sockets.size);
+  }
+}

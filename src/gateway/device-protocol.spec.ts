@@ -1,0 +1,68 @@
+import { createTestDatabase } from '../../test/support/database';
+import { newUser } from '../../test/support/factories';
+import { loadConfig } from '../config/config.schema';
+import { DatabaseServer } from '../database/database-server';
+import { PrismaService } from '../database/prisma.service';
+import { NotificationsRepository } from '../notifications/notifications.repository';
+import { NotificationsService } from '../notifications/notifications.service';
+import { DeviceProtocol } from './device-protocol';
+
+/** The transport-free protocol on a real database: what the WebSocket and SSE transports both send. */
+describe('DeviceProtocol', () => {
+  let prisma: PrismaService;
+  let notifications: NotificationsService;
+  let protocol: DeviceProtocol;
+
+  beforeAll(async () => {
+    const config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
+    prisma = new PrismaService(await DatabaseServer.start(config));
+    notifications = new NotificationsService(new NotificationsRepository(prisma), config);
+    protocol = new DeviceProtocol(notifications);
+  });
+  afterAll(() => prisma.onModuleDestroy());
+
+  it('answers requests with Items, echoing the requestId', async () => {
+    const user = newUser();
+    await notifications.create({ userIds: [user], data: { text: 'hi' }, category: 'chat' });
+    await notifications.create({ userIds: [user], data: null });
+
+    const unseen = await protocol.handle(user, '{"unseenNotificationDataRequest": {"limit": 1}, "requestId": "u1"}');
+    expect(unseen).toEqual({
+      newNotificationData: [{ id: expect.any(String), notification_data: null, create_date: expect.any(String), seen_date: expect.any(String) }],
+      requestId: 'u1',
+    });
+    expect(await notifications.unseenCount(user)).toBe(1);
+
+    await protocol.handle(user, '"unseenNotificationDataRequest"');
+    const seen = await protocol.handle(user, '{"seenNotificationsRequest": {"receivedAfter": "2000-01-01"}, "requestId": 9}');
+    expect(seen).toEqual({
+      seenNotificationData: [
+        expect.objectContaining({ notification_data: null }),
+        expect.objectContaining({ notification_data: { text: 'hi' }, category: 'chat', seen_date: expect.any(String) }),
+      ],
+      requestId: 9,
+    });
+  });
+
+  it('answers a bad frame with bad_request', async () => {
+    expect(await protocol.handle(newUser(), '{"unseenNotificationDataRequest": {"limit": 0}, "requestId": 1}')).toEqual({
+      error: { code: 'bad_request', message: expect.stringContaining('limit') },
+      requestId: 1,
+    });
+  });
+
+  it('answers internal_error, not a rejection, when the database cannot be reached', async () => {
+    // Port 1 on the loopback: nothing listens, the connection is refused at once.
+    const config = loadConfig({ DATABASE_URL: 'postgresql://pns@127.0.0.1:1/pns', MIGRATE_ON_START: 'false' });
+    const unreachable = new PrismaService(await DatabaseServer.start(config));
+    try {
+      const broken = new DeviceProtocol(new NotificationsService(new NotificationsRepository(unreachable), config));
+      expect(await broken.handle(newUser(), '{"unseenNotificationDataRequest": {}, "requestId": "x"}')).toEqual({
+        error: { code: 'internal_error', message: expect.stringMatching(/^internal error \(reference [0-9a-f-]{36}\)/) },
+        requestId: 'x',
+      });
+    } finally {
+      await unreachable.onModuleDestroy();
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { DeviceRequestError, parseDeviceRequest } from './device-requests.js';
+import type { AnswerFrame, DeviceAnswers, DeviceRequest, DeviceRequests, ErrorFrame, RequestId, RequestName } from './frames.js';
+import { toItem } from './item.mapper.js';
+
+type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]) => Promise<DeviceAnswers[K]> };
+
+/**
+ * Answers a device's requests (contract §3) whatever carries them: the WebSocket gateway
+ * calls it per frame, the SSE transport per POST. Count frames are not its business: they
+ * follow from the database (trigger → bus → CountPusher).
+ */
+@Injectable()
+export class DeviceProtocol {
+  private readonly logger = new Logger(DeviceProtocol.name);
+  private readonly handlers: Handlers;
+
+  constructor(notifications: NotificationsService, @Optional() metrics?: Metrics) {
+    this.handlers = {
+      unseenNotificationDataRequest: async (userId, { limit }) => {
+        const stopTimer = metrics?.unseenRequestSeconds.startTimer();
+        const taken = await notifications.takeUnseen(userId, limit);
+        stopTimer?.();
+        return { newNotificationData: taken.map(toItem) };
+      },
+      seenNotificationsRequest: async (userId, { receivedAfter, limit }) => ({
+        seenNotificationData: (await notifications.seenCreatedAfter(userId, receivedAfter, limit)).map(toItem),
+      }),
+    };
+  }
+
+  /** Never rejects: a bad frame or a failure is answered with an error frame. */
+  async handle(userId: string, text: string): Promise<AnswerFrame | ErrorFrame> {
+    let request: DeviceRequest | undefined;
+    try {
+      request = parseDeviceRequest(text);
+      return withRequestId(await this.answer(userId, request), request.requestId);
+    } catch (error) {
+      if (error instanceof DeviceRequestError) return withRequestId({ error: { code: 'bad_request', message: error.message } }, error.requestId);
+      const reference = randomUUID();
+      this.logger.error(`device request ${request?.name} failed, reference ${reference}: ${error instanceof Error ? error.stack : String(error)}`);
+      return withRequestId({ error: { code: 'internal_error', message: `internal error (reference ${reference}); try again` } }, request?.requestId);
+    }
+  }
+
+  private answer<K extends RequestName>(userId: string, request: { name: K; params: DeviceRequests[K] }): Promise<DeviceAnswers[K]> {
+    return this.handlers[request.name](userId, request.params);
+  }
+}
+
+function withRequestId<T extends object>(frame: T, requestId: RequestId | undefined): T & { requestId?: RequestId } {
+  return requestId === undefined ? frame : { ...frame, requestId };
+}

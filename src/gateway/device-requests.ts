@@ -1,0 +1,107 @@
+import type { DeviceRequest, DeviceRequests, RequestId, RequestName } from './frames.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 500;
+
+/** A frame the device must fix; carries the requestId when one could be read, to echo it. */
+export class DeviceRequestError extends Error {
+  constructor(
+    message: string,
+    readonly requestId?: RequestId,
+  ) {
+    super(message);
+  }
+}
+
+type Fields = Record<string, unknown>;
+
+const PARSERS: { [K in RequestName]: (fields: Fields) => DeviceRequests[K] } = {
+  unseenNotificationDataRequest: (fields) => {
+    onlyKnownFields('unseenNotificationDataRequest', fields, ['limit']);
+    return { limit: limitOf('unseenNotificationDataRequest', fields.limit) };
+  },
+  seenNotificationsRequest: (fields) => {
+    onlyKnownFields('seenNotificationsRequest', fields, ['receivedAfter', 'limit']);
+    return {
+      receivedAfter: dateOf('seenNotificationsRequest.receivedAfter', fields.receivedAfter),
+      limit: limitOf('seenNotificationsRequest', fields.limit),
+    };
+  },
+};
+
+const REQUEST_NAMES = Object.keys(PARSERS) as RequestName[];
+const KNOWN = `known requests: ${REQUEST_NAMES.join(', ')}`;
+/** The one request that may also be sent as a bare JSON string (the earlier servers' form). */
+const BARE_REQUEST = 'unseenNotificationDataRequest';
+
+/** Parses one device frame's text; throws DeviceRequestError saying what is wrong. */
+export function parseDeviceRequest(text: string): DeviceRequest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DeviceRequestError(`the frame is not JSON (${(error as Error).message})`);
+  }
+  if (value === BARE_REQUEST) return { name: BARE_REQUEST, params: { limit: DEFAULT_LIMIT } };
+  if (typeof value === 'string') throw new DeviceRequestError(`unknown request ${JSON.stringify(value)}; ${KNOWN}`);
+  if (!isObject(value)) throw new DeviceRequestError(`expected a request object such as {"${BARE_REQUEST}": {}}; ${KNOWN}`);
+
+  const requestId = requestIdOf(value);
+  const names = Object.keys(value).filter((key) => key !== 'requestId');
+  try {
+    if (names.length !== 1) throw new DeviceRequestError(`expected exactly one request per frame, got ${names.length}; ${KNOWN}`);
+    const [name] = names;
+    if (!Object.hasOwn(PARSERS, name)) throw new DeviceRequestError(`unknown request ${JSON.stringify(name)}; ${KNOWN}`);
+    const fields = value[name];
+    if (!isObject(fields)) throw new DeviceRequestError(`${name} must be an object (of its parameters; {} for none)`);
+    return { name, params: PARSERS[name as RequestName](fields), requestId } as DeviceRequest;
+  } catch (error) {
+    throw error instanceof DeviceRequestError ? new DeviceRequestError(error.message, requestId) : error;
+  }
+}
+
+function requestIdOf(frame: Fields): RequestId | undefined {
+  const { requestId } = frame;
+  if (requestId === undefined || typeof requestId === 'string' || (typeof requestId === 'number' && Number.isFinite(requestId))) return requestId;
+  throw new DeviceRequestError('requestId must be a string or a number');
+}
+
+function onlyKnownFields(request: string, fields: Fields, known: readonly string[]): void {
+  const unknown = Object.keys(fields).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new DeviceRequestError(`${request}.${unknown} is not a parameter; expected ${known.join(', ')}`);
+}
+
+function limitOf(request: string, limit: unknown): number {
+  if (limit === undefined) return DEFAULT_LIMIT;
+  if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT) return limit;
+  throw new DeviceRequestError(`${request}.limit must be an integer from 1 to ${MAX_LIMIT} (got ${JSON.stringify(limit)})`);
+}
+
+// A date, or a date-time with optional seconds, fraction and offset.
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+/**
+ * A date-time without an offset is read as UTC, so the answer does not depend on the
+ * server's time zone. Fractions finer than milliseconds are cut, as stored dates have none.
+ */
+function dateOf(field: string, text: unknown): Date {
+  const problem = `${field} must be an ISO-8601 date-time such as "2024-05-01T12:00:00Z" (got ${JSON.stringify(text)})`;
+  const match = typeof text === 'string' ? ISO_8601.exec(text) : null;
+  if (!match) throw new DeviceRequestError(problem);
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', offset = 'Z'] = match;
+  // Date.parse rolls 2024-02-30 over to March; a day past the month's end is a typo.
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(month) < 1 || Number(month) > 12 || Number(day) < 1 || Number(day) > daysInMonth) throw new DeviceRequestError(problem);
+  const normalized = `${year}-${month}-${day}T${hour}:${minute}:${second}.${fraction.slice(0, 3).padEnd(3, '0')}${normalizeOffset(offset)}`;
+  const date = new Date(normalized);
+  if (Number.isNaN(date.getTime())) throw new DeviceRequestError(problem);
+  return date;
+}
+
+function normalizeOffset(offset: string): string {
+  return offset.toUpperCase() === 'Z' ? 'Z' : `${offset.slice(0, 3)}:${offset.slice(-2)}`;
+}
+
+function isObject(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

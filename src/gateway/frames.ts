@@ -1,0 +1,47 @@
+/**
+ * The device protocol's frames (contract §3), independent of the transport that carries them:
+ * the WebSocket gateway and the SSE transport send exactly these.
+ */
+
+export type RequestId = string | number;
+
+/** A notification as devices see it; the names are the earlier servers' (snake_case). */
+export interface Item {
+  id: string;
+  notification_data: unknown;
+  create_date: string;
+  /** Present once seen. */
+  seen_date?: string;
+  /** Absent when the notification has none. */
+  category?: string;
+}
+
+/** Each request's parameters once parsed and validated, by the request's name. */
+export interface DeviceRequests {
+  unseenNotificationDataRequest: { limit: number };
+  seenNotificationsRequest: { receivedAfter: Date; limit: number };
+}
+
+/** Each request's answer, by the request's name. */
+export interface DeviceAnswers {
+  unseenNotificationDataRequest: { newNotificationData: Item[] };
+  seenNotificationsRequest: { seenNotificationData: Item[] };
+}
+
+export type RequestName = keyof DeviceRequests;
+
+export type DeviceRequest = { [K in RequestName]: { name: K; params: DeviceRequests[K]; requestId?: RequestId } }[RequestName];
+
+export interface CountFrame {
+  newNotificationCountChanged: number;
+}
+
+/** `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later. */
+export interface ErrorFrame {
+  error: { code: 'bad_request' | 'internal_error'; message: string };
+  requestId?: RequestId;
+}
+
+export type AnswerFrame = DeviceAnswers[RequestName] & { requestId?: RequestId };
+
+export type ServerFrame = CountFrame | AnswerFrame | ErrorFrame;
