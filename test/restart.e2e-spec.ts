@@ -6,9 +6,10 @@ import { auth } from './support/app';
 import { createTestDatabase } from './support/database';
 import { Device } from './support/device';
 import { newUser } from './support/factories';
-import { startServerProcess, type ServerProcess } from './support/server-process';
+import { startServerProcess, stopServerProcesses, type ServerProcess } from './support/server-process';
 
 jest.setTimeout(90_000);
+afterEach(stopServerProcesses);
 
 /** POSTs one notification a time, concurrently, until stopped; returns the acknowledged ids. */
 function postUntilStopped(baseUrl: string, userId: string, concurrency: number) {
@@ -73,7 +74,7 @@ describe.each(['SIGKILL', 'SIGTERM'] as const)('a restart after %s on the same d
     first.child.kill(signal);
     await first.exited;
     await load.stop();
-    expect(device.closeCode).toBeDefined();
+    expect(await device.waitForClose()).toBeDefined();
 
     const second = await startServerProcess({ DATABASE_URL: databaseUrl });
     try {

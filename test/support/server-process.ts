@@ -12,6 +12,23 @@ export interface ServerProcess {
   readonly exited: Promise<number | string>;
 }
 
+const running = new Set<ServerProcess>();
+
+/**
+ * For afterEach: a failed test must not leave servers running. SIGTERM first, so that a
+ * server stops its embedded database too; SIGKILL if it hangs.
+ */
+export async function stopServerProcesses(): Promise<void> {
+  await Promise.all(
+    [...running].map(async (server) => {
+      server.child.kill('SIGTERM');
+      const killer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+      await server.exited;
+      clearTimeout(killer);
+    }),
+  );
+}
+
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js'], {
@@ -22,6 +39,9 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+  const server: ServerProcess = { child, baseUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, output: () => output, exited };
+  running.add(server);
+  void exited.then(() => running.delete(server));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`pns did not start within 30 s:\n${output}`)), 30_000);
     const check = () => {
@@ -36,7 +56,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       reject(new Error(`pns exited during start:\n${output}`));
     });
   });
-  return { child, baseUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, output: () => output, exited };
+  return server;
 }
 
 function freePort(): Promise<number> {
