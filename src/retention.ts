@@ -11,7 +11,7 @@ import { describeRetentionPass, RetentionService } from './retention/retention.s
 /**
  * `npm run retention`: one retention pass with the server's settings, for an external cron.
  * It reaches a running pns's database (DATABASE_URL, or the embedded server it attaches to);
- * the servers' devices hear the new counts through the unseen-count triggers' NOTIFY.
+ * the servers' devices hear the new counts through the NOTIFYs it sends after each batch.
  */
 @Module({})
 class RetentionCommandModule {

@@ -4,6 +4,7 @@ import { newUser } from '../../test/support/factories';
 import { loadConfig } from '../config/config.schema';
 import { DatabaseServer } from '../database/database-server';
 import { Bus, BUS_APPLICATION_NAME_PREFIX, type BusEvents } from './bus';
+import { packUserIds } from './unseen-changes';
 
 function nextEvent<K extends keyof BusEvents>(bus: Bus, event: K, timeoutMs = 5000): Promise<BusEvents[K]> {
   return new Promise((resolve, reject) => {
@@ -44,19 +45,15 @@ describe('Bus', () => {
   afterEach(() => Promise.all(buses.splice(0).map((bus) => bus.onModuleDestroy())));
   afterAll(() => sql.end());
 
-  it('hears a changed unseen count only once the transaction commits', async () => {
+  it('hears every user a publisher announces, however many NOTIFY payloads they take', async () => {
     const bus = await startBus();
-    const user = newUser();
     const heard: string[] = [];
     bus.on('unseenChanged', (userId) => heard.push(userId));
-
-    await sql.query('BEGIN');
-    await sql.query(`INSERT INTO notifications (user_id, data) VALUES ($1, '{}')`, [user]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(heard).toEqual([]);
-    const committed = nextEvent(bus, 'unseenChanged');
-    await sql.query('COMMIT');
-    expect(await committed).toEqual([user]);
+    // 300 ids of ~200 bytes each need several payloads under the 8000-byte limit.
+    const users = Array.from({ length: 300 }, (_, i) => `${newUser()}-${'x'.repeat(180)}-${i}`);
+    await sql.query(`SELECT pg_notify('pns_unseen_changed', payload) FROM unnest($1::text[]) AS payload`, [packUserIds(users)]);
+    await until(async () => heard.length >= users.length);
+    expect(heard).toEqual(users);
   });
 
   it('carries control messages to every instance, and ignores malformed ones', async () => {
@@ -89,7 +86,7 @@ describe('Bus', () => {
 
     const user = newUser();
     const heard = nextEvent(bus, 'unseenChanged');
-    await sql.query(`INSERT INTO notifications (user_id, data) VALUES ($1, '{}')`, [user]);
+    await sql.query(`SELECT pg_notify('pns_unseen_changed', $1)`, [user]);
     expect(await heard).toEqual([user]);
   });
 });

@@ -5,9 +5,8 @@ import pg from 'pg';
 import { UnavailableError } from '../common/errors.js';
 import { DatabaseServer } from '../database/database-server.js';
 import { parseControlMessage, type ControlMessage } from './control-message.js';
+import { UNSEEN_CHANGED_CHANNEL, unpackUserIds } from './unseen-changes.js';
 
-/** Announced by the unseen-count triggers (see the init migration), payload the user id. */
-export const UNSEEN_CHANGED_CHANNEL = 'pns_unseen_changed';
 export const CONTROL_CHANNEL = 'pns_connection_control';
 /** Every instance's bus connection carries this prefix, so instances can count each other. */
 export const BUS_APPLICATION_NAME_PREFIX = 'pns-bus:';
@@ -122,7 +121,7 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
     // A listener's exception must not reach pg's socket handler, which would break the bus.
     try {
       if (channel === UNSEEN_CHANGED_CHANNEL && payload) {
-        this.emit('unseenChanged', payload);
+        for (const userId of unpackUserIds(payload)) this.emit('unseenChanged', userId);
       } else if (channel === CONTROL_CHANNEL) {
         const message = parseControlMessage(payload ?? '');
         if (message) this.emit('control', message);

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations } from './migrator.js';
@@ -10,7 +10,7 @@ const MIGRATIONS_DIRECTORY = resolve('prisma/migrations');
  * The PostgreSQL server pns talks to: `DATABASE_URL`, or an embedded one it runs itself.
  * Ready means migrated (when MIGRATE_ON_START): nothing queries an older schema.
  */
-export class DatabaseServer implements OnApplicationShutdown {
+export class DatabaseServer {
   private constructor(
     readonly url: string,
     private readonly stopServer: () => Promise<void>,
@@ -29,8 +29,8 @@ export class DatabaseServer implements OnApplicationShutdown {
     return server;
   }
 
-  // Runs after every module's onModuleDestroy, so the pools are closed by then.
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops the embedded server if this process runs it; the pools must be closed first. */
+  async stop(): Promise<void> {
     await this.stopServer();
     new Logger(DatabaseServer.name).debug('database server released');
   }

@@ -2,10 +2,13 @@ import type { WebSocket } from 'ws';
 import { createTestDatabase } from '../../test/support/database';
 import { newUser } from '../../test/support/factories';
 import { Bus } from '../bus/bus';
+import type { AppConfig } from '../config/app-config';
 import { loadConfig } from '../config/config.schema';
 import { DatabaseServer } from '../database/database-server';
 import { PrismaService } from '../database/prisma.service';
 import { NotificationsRepository } from '../notifications/notifications.repository';
+import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher';
+import { UnseenChangesRepository } from '../bus/unseen-changes.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { CountPusher } from './count-pusher';
 import { DeviceRegistry } from './device-registry';
@@ -52,6 +55,7 @@ describe('CountPusher', () => {
   let registry: DeviceRegistry;
   let bus: Bus;
   let pusher: CountPusher;
+  let config: AppConfig;
 
   const post = (userId: string) => notifications.create({ userIds: [userId], data: {} });
   const connected = (userId: string) => {
@@ -61,10 +65,10 @@ describe('CountPusher', () => {
   };
 
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
+    config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
     const server = await DatabaseServer.start(config);
     prisma = new PrismaService(server);
-    notifications = new HeldNotifications(new NotificationsRepository(prisma), config);
+    notifications = new HeldNotifications(new NotificationsRepository(prisma), config, new UnseenChangesPublisher(new UnseenChangesRepository(prisma)));
     // Never connected: the spec plays the bus's events itself.
     bus = new Bus(server);
   });
@@ -72,10 +76,10 @@ describe('CountPusher', () => {
     registry = new DeviceRegistry();
     notifications.reads.length = 0;
     bus.removeAllListeners();
-    pusher = new CountPusher(registry, notifications, bus);
+    pusher = new CountPusher(registry, notifications, bus, config);
   });
   afterEach(() => pusher.onModuleDestroy());
-  afterAll(() => prisma.onModuleDestroy());
+  afterAll(() => prisma.close());
 
   it('reads a user marked during a flush again in the next flush, so the last count sent is the latest', async () => {
     const user = newUser();

@@ -4,6 +4,8 @@ import { loadConfig } from '../config/config.schema';
 import { DatabaseServer } from '../database/database-server';
 import { PrismaService } from '../database/prisma.service';
 import { NotificationsRepository } from '../notifications/notifications.repository';
+import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher';
+import { UnseenChangesRepository } from '../bus/unseen-changes.repository';
 import { NotificationsService } from '../notifications/notifications.service';
 import { DeviceProtocol } from './device-protocol';
 
@@ -16,10 +18,10 @@ describe('DeviceProtocol', () => {
   beforeAll(async () => {
     const config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
     prisma = new PrismaService(await DatabaseServer.start(config));
-    notifications = new NotificationsService(new NotificationsRepository(prisma), config);
+    notifications = new NotificationsService(new NotificationsRepository(prisma), config, new UnseenChangesPublisher(new UnseenChangesRepository(prisma)));
     protocol = new DeviceProtocol(notifications);
   });
-  afterAll(() => prisma.onModuleDestroy());
+  afterAll(() => prisma.close());
 
   it('answers requests with Items, echoing the requestId', async () => {
     const user = newUser();
@@ -56,13 +58,13 @@ describe('DeviceProtocol', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://pns@127.0.0.1:1/pns', MIGRATE_ON_START: 'false' });
     const unreachable = new PrismaService(await DatabaseServer.start(config));
     try {
-      const broken = new DeviceProtocol(new NotificationsService(new NotificationsRepository(unreachable), config));
+      const broken = new DeviceProtocol(new NotificationsService(new NotificationsRepository(unreachable), config, new UnseenChangesPublisher(new UnseenChangesRepository(unreachable))));
       expect(await broken.handle(newUser(), '{"unseenNotificationDataRequest": {}, "requestId": "x"}')).toEqual({
         error: { code: 'internal_error', message: expect.stringMatching(/^internal error \(reference [0-9a-f-]{36}\)/) },
         requestId: 'x',
       });
     } finally {
-      await unreachable.onModuleDestroy();
+      await unreachable.close();
     }
   });
 });

@@ -11,7 +11,7 @@ type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]
 /**
  * Answers a device's requests (contract §3) whatever carries them: the WebSocket gateway
  * calls it per frame, the SSE transport per POST. Count frames are not its business: they
- * follow from the database (trigger → bus → CountPusher).
+ * follow from the database (publisher → NOTIFY → bus → CountPusher).
  */
 @Injectable()
 export class DeviceProtocol {

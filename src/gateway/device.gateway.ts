@@ -13,6 +13,8 @@ import { Heartbeat } from './heartbeat.js';
 /** Contract §3: a bigger frame closes the connection with 1009 (ws does this itself). */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
+
 type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
 
 /**
@@ -47,11 +49,13 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
   }
 
   // 1001 tells devices the server is going away, so they reconnect (to another instance) at once.
+  // A device that doesn't complete the closing handshake soon is cut, so shutdown isn't held up.
   onModuleDestroy(): void {
     this.heartbeat.stop();
     for (const socket of [...this.registry.sockets()]) {
       this.registry.remove(socket);
       socket.close(1001, 'server shutting down');
+      setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();
     }
   }
 

@@ -100,9 +100,11 @@ export class NotificationsRepository {
     return this.prisma.$executeRaw`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`;
   }
 
-  async delete(id: string): Promise<boolean> {
-    const { count } = await this.prisma.notification.deleteMany({ where: { id: BigInt(id) } });
-    return count > 0;
+  /** The deleted notification's user, and whether its deletion changed that user's unseen count. */
+  async delete(id: string): Promise<{ userId: string; wasUnseen: boolean } | undefined> {
+    const [deleted] = await this.prisma.$queryRaw<{ user_id: string; was_unseen: boolean }[]>`
+      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id, seen_at IS NULL AS was_unseen`;
+    return deleted && { userId: deleted.user_id, wasUnseen: deleted.was_unseen };
   }
 
   /**

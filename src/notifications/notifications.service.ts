@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../common/errors.js';
 import { isUserId, USER_ID_RULE } from '../common/user-id.js';
 import { AppConfig } from '../config/app-config.js';
@@ -24,9 +25,14 @@ const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
 
 @Injectable()
 export class NotificationsService {
+  /**
+   * Every method that changes unseen counts announces the users to all instances after its
+   * statement committed (each is one autocommit statement): persist first, then publish.
+   */
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly config: AppConfig,
+    private readonly changes: UnseenChangesPublisher,
   ) {}
 
   /**
@@ -45,7 +51,9 @@ export class NotificationsService {
       idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
     };
 
-    const byUser = new Map((await this.repository.insert(rows)).map((created) => [created.userId, created]));
+    const inserted = await this.repository.insert(rows);
+    this.changes.publish(inserted.map((created) => created.userId));
+    const byUser = new Map(inserted.map((created) => [created.userId, created]));
     if (byUser.size < userIds.length && rows.idempotencyKey !== null) {
       // Retries of an earlier request: its rows were committed before our insert skipped them.
       const retried = userIds.filter((userId) => !byUser.has(userId));
@@ -91,16 +99,21 @@ export class NotificationsService {
       const ids = target.ids.filter(isNotificationId);
       updated = ids.length === 0 ? 0 : await this.repository.markSeen(userId, ids);
     }
+    if (updated > 0) this.changes.publish([userId]);
     return { updated, count: await this.repository.unseenCount(userId) };
   }
 
   async remove(id: string): Promise<void> {
-    if (!isNotificationId(id) || !(await this.repository.delete(id))) throw new NotFoundError(`notification ${id} not found`);
+    const deleted = isNotificationId(id) ? await this.repository.delete(id) : undefined;
+    if (!deleted) throw new NotFoundError(`notification ${id} not found`);
+    if (deleted.wasUnseen) this.changes.publish([deleted.userId]);
   }
 
   /** Newest first; those returned are now seen, and no other caller gets them. */
-  takeUnseen(userId: string, limit: number): Promise<NotificationRecord[]> {
-    return this.repository.takeUnseen(userId, limit);
+  async takeUnseen(userId: string, limit: number): Promise<NotificationRecord[]> {
+    const taken = await this.repository.takeUnseen(userId, limit);
+    if (taken.length > 0) this.changes.publish([userId]);
+    return taken;
   }
 
   seenCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {

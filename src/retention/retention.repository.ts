@@ -21,6 +21,8 @@ export interface DeletedBatch {
   readonly seen: number;
   readonly unseen: number;
   readonly tickets: number;
+  /** The users whose unseen counts this batch lowered. */
+  readonly usersWithFewerUnseen: string[];
 }
 
 @Injectable()
@@ -60,11 +62,11 @@ export class RetentionRepository {
         LIMIT ${policy.batchSize}
         FOR UPDATE SKIP LOCKED
       ), deleted_notifications AS (
-        -- Deleting unseen rows fires the statement trigger that lowers user_unseen_counts and
-        -- NOTIFYs pns_unseen_changed on commit: running servers push the new counts.
+        -- Deleting unseen rows fires the statement trigger that lowers user_unseen_counts; the
+        -- users it returns are announced to running servers after commit (RetentionService).
         DELETE FROM notifications
         WHERE id IN (SELECT id FROM expired_seen UNION ALL SELECT id FROM expired_unseen)
-        RETURNING seen_at IS NULL AS was_unseen
+        RETURNING user_id, seen_at IS NULL AS was_unseen
       ), deleted_tickets AS (
         -- Connection tickets past their expiry (index connection_tickets_expiry); an expired
         -- ticket already opens nothing, this only reclaims the space.
@@ -79,7 +81,8 @@ export class RetentionRepository {
       SELECT
         (SELECT count(*) FROM deleted_notifications WHERE NOT was_unseen)::int AS seen,
         (SELECT count(*) FROM deleted_notifications WHERE was_unseen)::int AS unseen,
-        (SELECT count(*) FROM deleted_tickets)::int AS tickets`;
+        (SELECT count(*) FROM deleted_tickets)::int AS tickets,
+        (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications WHERE was_unseen) AS "usersWithFewerUnseen"`;
     return deleted;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
+import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { RetentionRepository, type RetentionPolicy } from './retention.repository.js';
@@ -23,6 +24,7 @@ export class RetentionService {
 
   constructor(
     private readonly repository: RetentionRepository,
+    private readonly changes: UnseenChangesPublisher,
     config: AppConfig,
     // Absent from `npm run retention`, which serves no /metrics.
     @Optional() private readonly metrics?: Metrics,
@@ -52,6 +54,8 @@ export class RetentionService {
     let total: RetentionPassResult = { seen: 0, unseen: 0, tickets: 0, batches: 0 };
     for (;;) {
       const batch = await this.repository.deleteExpiredBatch(this.policy);
+      // Committed: devices on every instance hear their users' new counts.
+      this.changes.publish(batch.usersWithFewerUnseen);
       total = { seen: total.seen + batch.seen, unseen: total.unseen + batch.unseen, tickets: total.tickets + batch.tickets, batches: total.batches + 1 };
       if (Math.max(batch.seen, batch.unseen, batch.tickets) < this.policy.batchSize) return total;
     }

@@ -54,27 +54,18 @@ CREATE INDEX "notifications_created_at_brin" ON "notifications" USING BRIN ("cre
 
 -- The unseen count per user is kept by statement-level triggers, so that reading it is one
 -- primary-key lookup however long a user's history is, and so that no write path (the API,
--- the retention job, SQL typed by hand) can leave it wrong. Each change is announced on the
--- channel "pns_unseen_changed" with the user id as payload; PostgreSQL delivers a NOTIFY
--- only when its transaction commits, so listeners never hear of uncommitted data.
+-- the retention job, SQL typed by hand) can leave it wrong. Announcing the change to other
+-- instances is the application's job, after commit: a NOTIFY inside these transactions would
+-- hold PostgreSQL's global notify lock through every commit's WAL flush and serialize ingest.
 CREATE FUNCTION "pns_apply_unseen_deltas"(p_user_ids TEXT[], p_deltas INTEGER[]) RETURNS VOID
-LANGUAGE plpgsql AS $$
-DECLARE
-  v_user_id TEXT;
-BEGIN
-  FOR v_user_id IN
-    INSERT INTO "user_unseen_counts" AS c ("user_id", "unseen")
-    SELECT d.user_id, d.delta
-    FROM unnest(p_user_ids, p_deltas) AS d(user_id, delta)
-    WHERE d.delta <> 0
-    -- A fixed lock order, so that two batches touching the same users cannot deadlock.
-    ORDER BY d.user_id
-    ON CONFLICT ("user_id") DO UPDATE SET "unseen" = c."unseen" + EXCLUDED."unseen"
-    RETURNING c."user_id"
-  LOOP
-    PERFORM pg_notify('pns_unseen_changed', v_user_id);
-  END LOOP;
-END;
+LANGUAGE sql AS $$
+  INSERT INTO "user_unseen_counts" AS c ("user_id", "unseen")
+  SELECT d.user_id, d.delta
+  FROM unnest(p_user_ids, p_deltas) AS d(user_id, delta)
+  WHERE d.delta <> 0
+  -- A fixed lock order, so that two batches touching the same users cannot deadlock.
+  ORDER BY d.user_id
+  ON CONFLICT ("user_id") DO UPDATE SET "unseen" = c."unseen" + EXCLUDED."unseen";
 $$;
 
 CREATE FUNCTION "pns_count_inserted"() RETURNS TRIGGER
