@@ -26,6 +26,8 @@ export class AppConfig {
   readonly ticketTtlMs: number;
   readonly maxNotificationBytes: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Serve the demo inbox page at /demo (default: outside production only). */
+  readonly demo: boolean;
 
   constructor(values: AppConfig) {
     Object.assign(this, values);

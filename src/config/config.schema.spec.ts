@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       heartbeatIntervalMs: 30_000,
       ticketTtlMs: 86_400_000,
       maxNotificationBytes: 16384,
+      logLevel: 'log',
+      demo: true,
     });
     expect(config.appToken.length).toBeGreaterThanOrEqual(32);
   });
@@ -63,6 +65,8 @@ describe('loadConfig', () => {
       HEARTBEAT_INTERVAL: '10s',
       TICKET_TTL: '1h',
       MAX_NOTIFICATION_BYTES: '1024',
+      LOG_LEVEL: 'debug',
+      DEMO: 'false',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -81,11 +85,18 @@ describe('loadConfig', () => {
       heartbeatIntervalMs: 10_000,
       ticketTtlMs: 3_600_000,
       maxNotificationBytes: 1024,
+      logLevel: 'debug',
+      demo: false,
     });
   });
 
   it('prefers APP_TOKEN over its alias AUTH_TOKEN', () => {
     expect(loadConfig({ APP_TOKEN: 'a', AUTH_TOKEN: 'b' }).appToken).toBe('a');
+  });
+
+  it('serves the demo outside production unless told otherwise', () => {
+    expect(loadConfig({ NODE_ENV: 'production', APP_TOKEN: 't' }).demo).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', APP_TOKEN: 't', DEMO: 'true' }).demo).toBe(true);
   });
 
   it('refuses to start in production without a token', () => {
@@ -110,6 +121,8 @@ describe('loadConfig', () => {
         HEARTBEAT_INTERVAL: '1.5s',
         TICKET_TTL: 'x',
         MAX_NOTIFICATION_BYTES: '-5',
+        LOG_LEVEL: 'chatty',
+        DEMO: 'sometimes',
       }).sort(),
     ).toEqual(
       [
@@ -126,6 +139,8 @@ describe('loadConfig', () => {
         'HEARTBEAT_INTERVAL',
         'TICKET_TTL',
         'MAX_NOTIFICATION_BYTES',
+        'LOG_LEVEL',
+        'DEMO',
       ].sort(),
     );
   });

@@ -101,6 +101,7 @@ export function loadConfig(env: Environment): AppConfig {
     ticketTtlMs: duration('TICKET_TTL', '24h'),
     maxNotificationBytes: positiveInteger('MAX_NOTIFICATION_BYTES', 16384),
     logLevel: logLevel as AppConfig['logLevel'],
+    demo: boolean('DEMO', !production),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
