@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { userIdFromDelegateAnswer } from './delegate-answer.js';
 import { delegateHeaders } from './delegate-request.js';
 import type { DeviceAuthResult } from './device-authenticator.js';
@@ -19,7 +20,10 @@ export class AuthDelegate {
   private readonly url: string | undefined;
   private readonly timeoutMs: number;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
     this.url = config.authDelegateUrl;
     this.timeoutMs = config.authDelegateTimeoutMs;
   }
@@ -29,6 +33,13 @@ export class AuthDelegate {
   }
 
   async authenticate(request: IncomingMessage): Promise<DeviceAuthResult> {
+    const stopTimer = this.metrics?.delegationSeconds.startTimer();
+    const result = await this.ask(request);
+    stopTimer?.({ outcome: result.ok ? 'accepted' : result.status === 401 ? 'refused' : 'unavailable' });
+    return result;
+  }
+
+  private async ask(request: IncomingMessage): Promise<DeviceAuthResult> {
     if (this.url === undefined) throw new Error('AUTH_DELEGATE_URL is not configured');
     let response: Response;
     try {

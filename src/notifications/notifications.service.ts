@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../common/errors.js';
 import { isUserId, USER_ID_RULE } from '../common/user-id.js';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { isNotificationId, type CreatedNotification, type NewNotifications, type NotificationRecord, type NotificationState } from './notification.js';
 import { NotificationsRepository } from './notifications.repository.js';
@@ -33,6 +34,7 @@ export class NotificationsService {
     private readonly repository: NotificationsRepository,
     private readonly config: AppConfig,
     private readonly changes: UnseenChangesPublisher,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   /**
@@ -53,6 +55,7 @@ export class NotificationsService {
 
     const inserted = await this.repository.insert(rows);
     this.changes.publish(inserted.map((created) => created.userId));
+    this.metrics?.notificationsCreated.inc(inserted.length);
     const byUser = new Map(inserted.map((created) => [created.userId, created]));
     if (byUser.size < userIds.length && rows.idempotencyKey !== null) {
       // Retries of an earlier request: its rows were committed before our insert skipped them.

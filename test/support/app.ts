@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, LoggerService } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig, type Environment } from '../../src/config/config.schema';
@@ -15,8 +15,8 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts pns on a free port of 127.0.0.1 against `databaseUrl`, as main.ts would. */
-export async function startApp(databaseUrl: string, env: Environment = {}): Promise<RunningApp> {
+/** Starts pns on a free port of 127.0.0.1 against `databaseUrl`, as main.ts would (silent unless given a logger). */
+export async function startApp(databaseUrl: string, env: Environment = {}, logger: LoggerService | false = false): Promise<RunningApp> {
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     APP_TOKEN: TEST_TOKEN,
@@ -24,7 +24,7 @@ export async function startApp(databaseUrl: string, env: Environment = {}): Prom
     RETENTION_CRON: 'off',
     ...env,
   });
-  const app = await createApp(config, false);
+  const app = await createApp(config, logger);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {
