@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config.js';
 import { LeanWsAdapter } from './gateway/lean-ws-adapter.js';
 import { createLogger } from './logging/logger.js';
 import { requestLog } from './logging/request-log.middleware.js';
+import { serveOpenApi } from './openapi.js';
 
 // A batch may name 1000 users of up to 255 characters each, beside its data.
 const MIN_BODY_LIMIT_BYTES = 512 * 1024;
@@ -27,5 +28,6 @@ export async function createApp(config: AppConfig, logger: LoggerService | false
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.disable('x-powered-by');
+  serveOpenApi(app);
   return app;
 }

@@ -1,4 +1,6 @@
 import { Controller, HttpCode, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
 import { AppTokenGuard } from './app-token.guard.js';
 import { RegisterTicketQuery } from './dto/register-ticket.query.js';
@@ -6,6 +8,8 @@ import { TicketDto, toTicketDto } from './dto/ticket.dto.js';
 import { TicketsService } from './tickets.service.js';
 
 /** The backend registers a ticket and hands it to its client (contract §3; the §6 compatibility route). */
+@ApiTags('devices')
+@ApiAppToken()
 @Controller('api')
 @UseGuards(AppTokenGuard)
 export class TicketsController {
@@ -13,6 +17,7 @@ export class TicketsController {
 
   @Put(':userId/register')
   @HttpCode(200)
+  @ApiOkResponse({ type: TicketDto, description: 'the device connects to /subscribe?connectionId=<id> until expiresAt (TICKET_TTL)' })
   async register(@Param('userId', UserIdPipe) userId: string, @Query() query: RegisterTicketQuery): Promise<TicketDto> {
     return toTicketDto(await this.tickets.register(userId, query.connectionId));
   }

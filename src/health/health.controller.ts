@@ -1,8 +1,10 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health.js';
 
 /** Probes for orchestrators and load balancers; no token. Down answers 503. */
+@ApiTags('operations')
 @Controller('health')
 export class HealthController {
   constructor(

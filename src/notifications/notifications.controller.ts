@@ -1,13 +1,17 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
+import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
-import { CreateNotificationsBody, toCreatedNotificationsDto, toNewNotifications } from './dto/create-notifications.dto.js';
+import { CreatedNotificationsDto, CreateNotificationsBody, toCreatedNotificationsDto, toNewNotifications } from './dto/create-notifications.dto.js';
 import { ListNotificationsQuery } from './dto/list-notifications.dto.js';
-import { MarkSeenBody, toSeenTarget } from './dto/mark-seen.dto.js';
-import { toNotificationPageDto } from './dto/notification.dto.js';
+import { MarkSeenBody, SeenResultDto, toSeenTarget } from './dto/mark-seen.dto.js';
+import { NotificationPageDto, toNotificationPageDto, UnseenCountDto } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
 import { OpaqueDataInterceptor } from './opaque-data.interceptor.js';
 
+@ApiTags('notifications')
+@ApiAppToken()
 @Controller('api')
 @UseGuards(AppTokenGuard)
 export class NotificationsController {
@@ -15,28 +19,36 @@ export class NotificationsController {
 
   @Post('notifications')
   @UseInterceptors(OpaqueDataInterceptor)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same as idempotencyKey in the body' })
+  @ApiCreatedResponse({ type: CreatedNotificationsDto, description: 'stored (committed) before this answer; a retry with the same key answers the original ids' })
+  @ApiPayloadTooLargeResponse({ description: 'data over MAX_NOTIFICATION_BYTES as JSON' })
   async create(@Body() body: CreateNotificationsBody, @Headers('idempotency-key') idempotencyKey: string | undefined) {
     return toCreatedNotificationsDto(await this.notifications.create(toNewNotifications(body, idempotencyKey)));
   }
 
   @Get('users/:userId/notifications')
+  @ApiOkResponse({ type: NotificationPageDto, description: 'newest first; follow nextCursor for the next page' })
   async list(@Param('userId', UserIdPipe) userId: string, @Query() query: ListNotificationsQuery) {
     return toNotificationPageDto(await this.notifications.list(userId, query));
   }
 
   @Get('users/:userId/unseen-count')
+  @ApiOkResponse({ type: UnseenCountDto })
   async unseenCount(@Param('userId', UserIdPipe) userId: string) {
     return { userId, count: await this.notifications.unseenCount(userId) };
   }
 
   @Post('users/:userId/notifications/seen')
   @HttpCode(HttpStatus.OK)
+  @ApiOkResponse({ type: SeenResultDto, description: "the user's devices hear the new count" })
   markSeen(@Param('userId', UserIdPipe) userId: string, @Body() body: MarkSeenBody) {
     return this.notifications.markSeen(userId, toSeenTarget(body));
   }
 
   @Delete('notifications/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiNoContentResponse({ description: "deleted; the user's devices hear the new count if it changed" })
+  @ApiNotFoundResponse({ description: 'no such notification' })
   remove(@Param('id') id: string): Promise<void> {
     return this.notifications.remove(id);
   }

@@ -1,8 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { Ticket } from '../tickets.repository.js';
 
 export class TicketDto {
+  @ApiProperty({ example: 'u1' })
   userId: string;
-  /** ISO-8601 */
+  @ApiProperty({ format: 'date-time' })
   expiresAt: string;
 }
 

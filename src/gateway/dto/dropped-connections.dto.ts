@@ -1,4 +1,6 @@
+import { ApiProperty } from '@nestjs/swagger';
+
 export class DroppedConnectionsDto {
-  /** Device connections closed, summed over every instance that answered in time. */
+  @ApiProperty({ description: 'device connections closed, summed over every instance that answered in time', example: 2 })
   dropped: number;
 }

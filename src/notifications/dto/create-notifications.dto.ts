@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsInstance, IsString, Length } from 'class-validator';
 import { InvalidInputError } from '../../common/errors.js';
@@ -9,10 +10,12 @@ import { exactlyOneOf, IsOmittable } from './validation.js';
 const MAX_RECIPIENTS = 1000;
 
 export class CreateNotificationsBody {
+  @ApiPropertyOptional({ description: 'the recipient (give userId or userIds)', example: 'u1', minLength: 1, maxLength: 255 })
   @IsOmittable()
   @IsUserId()
   userId?: string;
 
+  @ApiPropertyOptional({ description: 'up to 1000 recipients, one notification each', type: [String], maxItems: MAX_RECIPIENTS })
   @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
@@ -22,15 +25,18 @@ export class CreateNotificationsBody {
 
   // Wrapped by OpaqueDataInterceptor when the key was sent, whatever its value (null too);
   // the transform keeps that wrapper rather than class-transformer's empty copy of it.
+  @ApiProperty({ description: 'any JSON value, stored and delivered as posted', type: 'object', additionalProperties: true, example: { title: 'Your order shipped' } })
   @IsInstance(OpaqueJson, { message: 'data is required (any JSON value, null included)' })
   @Transform(({ obj }) => (obj as { data?: unknown }).data, { toClassOnly: true })
   data: OpaqueJson;
 
+  @ApiPropertyOptional({ example: 'orders', minLength: 1, maxLength: 255 })
   @IsOmittable()
   @IsString()
   @Length(1, 255)
   category?: string;
 
+  @ApiPropertyOptional({ description: 'a retry with the same key for the same user creates nothing new', example: 'order-1234-shipped' })
   @IsOmittable()
   @IsString()
   @Length(1, 255)
@@ -51,12 +57,20 @@ export function toNewNotifications(body: CreateNotificationsBody, idempotencyKey
   };
 }
 
-export interface CreatedNotificationDto {
+export class CreatedNotificationDto {
+  @ApiProperty({ example: '42' })
   id: string;
+  @ApiProperty({ example: 'u1' })
   userId: string;
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
 }
 
-export function toCreatedNotificationsDto(created: readonly CreatedNotification[]): { notifications: CreatedNotificationDto[] } {
+export class CreatedNotificationsDto {
+  @ApiProperty({ type: [CreatedNotificationDto] })
+  notifications: CreatedNotificationDto[];
+}
+
+export function toCreatedNotificationsDto(created: readonly CreatedNotification[]): CreatedNotificationsDto {
   return { notifications: created.map(({ id, userId, createdAt }) => ({ id, userId, createdAt: createdAt.toISOString() })) };
 }

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsString } from 'class-validator';
 import { NOTIFICATION_STATES, type NotificationState } from '../notification.js';
@@ -6,14 +7,17 @@ import { IsIntBetween, IsOmittable } from './validation.js';
 const MAX_PAGE_SIZE = 500;
 
 export class ListNotificationsQuery {
+  @ApiPropertyOptional({ enum: NOTIFICATION_STATES, default: 'all' })
   @IsIn(NOTIFICATION_STATES, { message: `state must be one of ${NOTIFICATION_STATES.join(', ')}` })
   state: NotificationState = 'all';
 
   // Only plain digits become a number: "1.5", "1e2", " 7" or "0x10" stay strings and fail.
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: 50 })
   @Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value), { toClassOnly: true })
   @IsIntBetween(1, MAX_PAGE_SIZE)
   limit: number = 50;
 
+  @ApiPropertyOptional({ description: "the previous page's nextCursor" })
   @IsOmittable()
   @IsString()
   cursor?: string;

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, Equals, IsArray, IsString } from 'class-validator';
 import type { SeenTarget } from '../notifications.service.js';
 import { exactlyOneOf, IsOmittable } from './validation.js';
@@ -5,6 +6,7 @@ import { exactlyOneOf, IsOmittable } from './validation.js';
 const MAX_IDS = 1000;
 
 export class MarkSeenBody {
+  @ApiPropertyOptional({ description: 'these notifications of the user (give ids or all)', type: [String], maxItems: MAX_IDS, example: ['42'] })
   @IsOmittable()
   @IsArray()
   @ArrayMinSize(1)
@@ -12,9 +14,17 @@ export class MarkSeenBody {
   @IsString({ each: true })
   ids?: string[];
 
+  @ApiPropertyOptional({ description: "every unseen notification of the user", enum: [true] })
   @IsOmittable()
   @Equals(true)
   all?: true;
+}
+
+export class SeenResultDto {
+  @ApiProperty({ description: 'notifications that were unseen and are now seen', example: 1 })
+  updated: number;
+  @ApiProperty({ description: 'the unseen count now', example: 0 })
+  count: number;
 }
 
 /** Ids are any strings: one that cannot name a notification simply matches none (see NotificationsService.markSeen). */

@@ -1,12 +1,33 @@
+import { ApiProperty } from '@nestjs/swagger';
 import type { NotificationRecord } from '../notification.js';
 
-export interface NotificationDto {
+export class NotificationDto {
+  @ApiProperty({ example: '42' })
   id: string;
+  @ApiProperty({ example: 'u1' })
   userId: string;
+  @ApiProperty({ description: 'the data as posted', type: 'object', additionalProperties: true })
   data: unknown;
+  @ApiProperty({ type: String, nullable: true, example: 'orders' })
   category: string | null;
+  @ApiProperty({ format: 'date-time' })
   createdAt: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
   seenAt: string | null;
+}
+
+export class NotificationPageDto {
+  @ApiProperty({ type: [NotificationDto] })
+  items: NotificationDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'opaque; pass as ?cursor= for the next page' })
+  nextCursor: string | null;
+}
+
+export class UnseenCountDto {
+  @ApiProperty({ example: 'u1' })
+  userId: string;
+  @ApiProperty({ example: 3 })
+  count: number;
 }
 
 export function toNotificationDto(record: NotificationRecord): NotificationDto {
@@ -20,6 +41,6 @@ export function toNotificationDto(record: NotificationRecord): NotificationDto {
   };
 }
 
-export function toNotificationPageDto(page: { items: readonly NotificationRecord[]; nextCursor: string | null }): { items: NotificationDto[]; nextCursor: string | null } {
+export function toNotificationPageDto(page: { items: readonly NotificationRecord[]; nextCursor: string | null }): NotificationPageDto {
   return { items: page.items.map(toNotificationDto), nextCursor: page.nextCursor };
 }
