@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import request from 'supertest';
 import { auth, startApp, TEST_TOKEN, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
@@ -119,5 +120,25 @@ describe('graceful shutdown', () => {
     expect(await Promise.all(devices.map((device) => device.waitForClose(10_000)))).toEqual([1001, 1001, 1001]);
     expect(await server.exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
+describe('configuration at start', () => {
+  it('stops with a non-zero exit and a message naming every bad variable', () => {
+    const result = spawnSync(process.execPath, ['dist/main.js'], {
+      env: { PATH: process.env.PATH, PORT: 'eighty', SEEN_RETENTION: '30 days', AUTH_DELEGATE_URL: 'not-a-url' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/PORT/);
+    expect(result.stderr).toMatch(/SEEN_RETENTION/);
+    expect(result.stderr).toMatch(/AUTH_DELEGATE_URL/);
+  });
+
+  it('refuses to start in production without APP_TOKEN', () => {
+    const result = spawnSync(process.execPath, ['dist/main.js'], { env: { PATH: process.env.PATH, NODE_ENV: 'production' }, encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/APP_TOKEN/);
   });
 });
