@@ -6,6 +6,11 @@ describe('userIdFromDelegateAnswer', () => {
     expect(userIdFromDelegateAnswer('{"userId":"u-2","name":"Ann"}')).toBe('u-2');
   });
 
+  it('reads an integer id as its decimal string', () => {
+    expect(userIdFromDelegateAnswer('{"user_id":42}')).toBe('42');
+    expect(userIdFromDelegateAnswer('{"userId":-7}')).toBe('-7');
+  });
+
   it('prefers user_id, the contract\'s primary spelling, when both are present', () => {
     expect(userIdFromDelegateAnswer('{"user_id":"a","userId":"b"}')).toBe('a');
   });
@@ -17,7 +22,9 @@ describe('userIdFromDelegateAnswer', () => {
     ['null', 'null'],
     ['an array', '[{"user_id":"u-1"}]'],
     ['no user field', '{"ok":true}'],
-    ['a number', '{"user_id":42}'],
+    ['a fraction', '{"user_id":4.2}'],
+    ['an integer past 2^53', '{"user_id":9007199254740993}'],
+    ['a boolean', '{"user_id":true}'],
     ['an empty id', '{"user_id":""}'],
     ['a control character', '{"user_id":"a\\nb"}'],
     ['too long', JSON.stringify({ user_id: 'x'.repeat(256) })],
