@@ -4,10 +4,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { AppConfig } from './config/app-config.js';
+import { MAX_FRAME_BYTES } from './gateway/device.gateway.js';
 import { LeanWsAdapter } from './gateway/lean-ws-adapter.js';
 import { createLogger } from './logging/logger.js';
 import { requestLog } from './logging/request-log.middleware.js';
 import { serveOpenApi } from './openapi.js';
+import { deviceCors } from './sse/cors.middleware.js';
+import { textBody } from './sse/text-body.middleware.js';
 
 // A batch may name 1000 users of up to 255 characters each, beside its data.
 const MIN_BODY_LIMIT_BYTES = 512 * 1024;
@@ -23,7 +26,13 @@ export async function createApp(config: AppConfig, logger: LoggerService | false
     abortOnError: false,
   });
   app.use(requestLog());
-  app.useBodyParser('json', { limit: MIN_BODY_LIMIT_BYTES + 2 * config.maxNotificationBytes, type: ['application/json', 'application/*+json'] });
+  // Before every route: preflights of /client.js, /subscribe and /subscribe/requests are answered here.
+  app.use(deviceCors(config.allowedOrigins));
+  const bodyLimit = MIN_BODY_LIMIT_BYTES + 2 * config.maxNotificationBytes;
+  // These read their bodies as text, whatever the Content-Type; the JSON parser then skips them.
+  app.use('/hooks', textBody(bodyLimit));
+  app.use('/subscribe/requests', textBody(MAX_FRAME_BYTES));
+  app.useBodyParser('json', { limit: bodyLimit, type: ['application/json', 'application/*+json'] });
   app.useWebSocketAdapter(new LeanWsAdapter(app));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { ClientAssetsModule } from './client-assets/client-assets.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -8,14 +9,16 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { SseModule } from './sse/sse.module.js';
 import { StatusModule } from './status/status.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, GatewayModule, StatusModule, HealthModule, RetentionModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, GatewayModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, SseModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

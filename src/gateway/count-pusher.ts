@@ -110,15 +110,15 @@ export class CountPusher implements OnModuleInit, OnModuleDestroy {
   }
 
   private send(userId: string, count: number): void {
-    const sockets = this.registry.socketsOf(userId);
-    if (!sockets) {
+    const connections = this.registry.connectionsOf(userId);
+    if (!connections) {
       this.lastSent.delete(userId);
       return;
     }
     this.lastSent.set(userId, count);
-    // Serialized once for all of the user's sockets.
+    // Serialized once for all of the user's connections, WebSocket and SSE alike.
     const frame = Buffer.from(JSON.stringify({ newNotificationCountChanged: count } satisfies CountFrame));
-    for (const socket of sockets) socket.send(frame, { binary: false });
-    this.metrics?.framesSent.inc({ type: 'newNotificationCountChanged' }, sockets.size);
+    for (const connection of connections) connection.send(frame, { binary: false });
+    this.metrics?.framesSent.inc({ type: 'newNotificationCountChanged' }, connections.size);
   }
 }

@@ -7,6 +7,8 @@ import { NotificationsRepository } from '../notifications/notifications.reposito
 import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher';
 import { UnseenChangesRepository } from '../bus/unseen-changes.repository';
 import { NotificationsService } from '../notifications/notifications.service';
+import { WebhooksRepository } from '../webhooks/webhooks.repository';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { DeviceProtocol } from './device-protocol';
 
 /** The transport-free protocol on a real database: what the WebSocket and SSE transports both send. */
@@ -19,7 +21,7 @@ describe('DeviceProtocol', () => {
     const config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
     prisma = new PrismaService(await DatabaseServer.start(config));
     notifications = new NotificationsService(new NotificationsRepository(prisma), config, new UnseenChangesPublisher(new UnseenChangesRepository(prisma)));
-    protocol = new DeviceProtocol(notifications);
+    protocol = new DeviceProtocol(notifications, new WebhooksService(new WebhooksRepository(prisma), notifications, config));
   });
   afterAll(() => prisma.close());
 
@@ -46,6 +48,14 @@ describe('DeviceProtocol', () => {
     });
   });
 
+  it('answers a webhookRequest with a new webhook URL of the user, and refuses parameters', async () => {
+    const answer = await protocol.handle(newUser(), '{"webhookRequest": {}, "requestId": "w"}');
+    expect(answer).toEqual({ webhook: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), url: expect.stringMatching(/^http:\/\/localhost:3000\/hooks\/[\w-]{43}$/) }, requestId: 'w' });
+    expect(await protocol.handle(newUser(), '{"webhookRequest": {"userId": "someone-else"}}')).toEqual({
+      error: { code: 'bad_request', message: 'webhookRequest.userId is not a parameter; expected none ({})' },
+    });
+  });
+
   it('answers a bad frame with bad_request', async () => {
     expect(await protocol.handle(newUser(), '{"unseenNotificationDataRequest": {"limit": 0}, "requestId": 1}')).toEqual({
       error: { code: 'bad_request', message: expect.stringContaining('limit') },
@@ -58,7 +68,8 @@ describe('DeviceProtocol', () => {
     const config = loadConfig({ DATABASE_URL: 'postgresql://pns@127.0.0.1:1/pns', MIGRATE_ON_START: 'false' });
     const unreachable = new PrismaService(await DatabaseServer.start(config));
     try {
-      const broken = new DeviceProtocol(new NotificationsService(new NotificationsRepository(unreachable), config, new UnseenChangesPublisher(new UnseenChangesRepository(unreachable))));
+      const brokenNotifications = new NotificationsService(new NotificationsRepository(unreachable), config, new UnseenChangesPublisher(new UnseenChangesRepository(unreachable)));
+      const broken = new DeviceProtocol(brokenNotifications, new WebhooksService(new WebhooksRepository(unreachable), brokenNotifications, config));
       expect(await broken.handle(newUser(), '{"unseenNotificationDataRequest": {}, "requestId": "x"}')).toEqual({
         error: { code: 'internal_error', message: expect.stringMatching(/^internal error \(reference [0-9a-f-]{36}\)/) },
         requestId: 'x',

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Metrics } from '../metrics/metrics.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { DeviceRequestError, parseDeviceRequest } from './device-requests.js';
 import type { AnswerFrame, DeviceAnswers, DeviceRequest, DeviceRequests, ErrorFrame, RequestId, RequestName } from './frames.js';
 import { toItem } from './item.mapper.js';
@@ -18,8 +19,9 @@ export class DeviceProtocol {
   private readonly logger = new Logger(DeviceProtocol.name);
   private readonly handlers: Handlers;
 
-  constructor(notifications: NotificationsService, @Optional() metrics?: Metrics) {
+  constructor(notifications: NotificationsService, webhooks: WebhooksService, @Optional() metrics?: Metrics) {
     this.handlers = {
+      webhookRequest: async (userId) => ({ webhook: await webhooks.create(userId) }),
       unseenNotificationDataRequest: async (userId, { limit }) => {
         const stopTimer = metrics?.unseenRequestSeconds.startTimer();
         const taken = await notifications.takeUnseen(userId, limit);

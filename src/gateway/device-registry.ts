@@ -1,58 +1,78 @@
 import { Injectable, Optional } from '@nestjs/common';
-import type { WebSocket } from 'ws';
 import { Metrics } from '../metrics/metrics.js';
 
-/** This instance's open device sockets, by user. */
+/** What carries a device connection; the label of the connected-devices metric. */
+export type Transport = 'websocket' | 'sse';
+
+/**
+ * One open device connection, whatever carries it: ws's WebSocket has this shape as it is,
+ * and the SSE transport's stream implements it. Counts and drops go through it alone, so
+ * every transport gets them alike.
+ */
+export interface DeviceConnection {
+  /** One server frame, as JSON text (a WebSocket sends it as a text frame). */
+  send(frame: Buffer, options: { binary: false }): void;
+  /** Ends the connection; `code` is the WebSocket close code (contract §2: 4001 when dropped). */
+  close(code: number, reason: string): void;
+}
+
+interface Registration {
+  userId: string;
+  transport: Transport;
+}
+
+/** This instance's open device connections, by user. */
 @Injectable()
 export class DeviceRegistry {
-  private readonly socketsByUser = new Map<string, Set<WebSocket>>();
-  private readonly userBySocket = new Map<WebSocket, string>();
+  private readonly connectionsByUser = new Map<string, Set<DeviceConnection>>();
+  private readonly registrations = new Map<DeviceConnection, Registration>();
 
   constructor(@Optional() private readonly metrics?: Metrics) {}
 
-  add(socket: WebSocket, userId: string): void {
-    this.userBySocket.set(socket, userId);
-    const sockets = this.socketsByUser.get(userId);
-    if (sockets) sockets.add(socket);
-    else this.socketsByUser.set(userId, new Set([socket]));
-    this.metrics?.connectedDevices.inc({ transport: 'websocket' });
+  add(connection: DeviceConnection, userId: string, transport: Transport = 'websocket'): void {
+    this.registrations.set(connection, { userId, transport });
+    const connections = this.connectionsByUser.get(userId);
+    if (connections) connections.add(connection);
+    else this.connectionsByUser.set(userId, new Set([connection]));
+    this.metrics?.connectedDevices.inc({ transport });
   }
 
-  /** Idempotent: a socket may leave through a drop and then through its close event. */
-  remove(socket: WebSocket): void {
-    const userId = this.userBySocket.get(socket);
-    if (userId === undefined) return;
-    this.userBySocket.delete(socket);
-    const sockets = this.socketsByUser.get(userId)!;
-    sockets.delete(socket);
-    if (sockets.size === 0) this.socketsByUser.delete(userId);
-    this.metrics?.connectedDevices.dec({ transport: 'websocket' });
+  /** Idempotent: a connection may leave through a drop and then through its close event. */
+  remove(connection: DeviceConnection): void {
+    const registration = this.registrations.get(connection);
+    if (registration === undefined) return;
+    this.registrations.delete(connection);
+    const connections = this.connectionsByUser.get(registration.userId)!;
+    connections.delete(connection);
+    if (connections.size === 0) this.connectionsByUser.delete(registration.userId);
+    this.metrics?.connectedDevices.dec({ transport: registration.transport });
   }
 
   has(userId: string): boolean {
-    return this.socketsByUser.has(userId);
+    return this.connectionsByUser.has(userId);
   }
 
-  socketsOf(userId: string): ReadonlySet<WebSocket> | undefined {
-    return this.socketsByUser.get(userId);
+  connectionsOf(userId: string): ReadonlySet<DeviceConnection> | undefined {
+    return this.connectionsByUser.get(userId);
   }
 
   users(): IterableIterator<string> {
-    return this.socketsByUser.keys();
+    return this.connectionsByUser.keys();
   }
 
-  sockets(): IterableIterator<WebSocket> {
-    return this.userBySocket.keys();
+  /** Every connection here, or those of one transport. */
+  *connections(transport?: Transport): IterableIterator<DeviceConnection> {
+    for (const [connection, registration] of this.registrations) if (transport === undefined || registration.transport === transport) yield connection;
   }
 
-  /** Closes every socket of the user here; answers how many there were. */
+  /** Closes every connection of the user here, whatever its transport; answers how many there were. */
   closeUser(userId: string, code: number, reason: string): number {
-    const sockets = [...(this.socketsByUser.get(userId) ?? [])];
-    for (const socket of sockets) {
-      // Unregistered at once: no count is sent to a closing socket, nor counted by a second drop.
-      this.remove(socket);
-      socket.close(code, reason);
+    const connections = [...(this.connectionsByUser.get(userId) ?? [])];
+    for (const connection of connections) {
+      // Unregistered at once: no count is sent to a closing connection, nor counted by a second drop.
+      this.remove(connection);
+      connection.close(code, reason);
     }
-    return sockets.length;
+    return connections.length;
   }
 }

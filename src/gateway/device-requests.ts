@@ -27,6 +27,10 @@ const PARSERS: { [K in RequestName]: (fields: Fields) => DeviceRequests[K] } = {
       limit: limitOf('seenNotificationsRequest', fields.limit),
     };
   },
+  webhookRequest: (fields) => {
+    onlyKnownFields('webhookRequest', fields, []);
+    return {};
+  },
 };
 
 const REQUEST_NAMES = Object.keys(PARSERS) as RequestName[];
@@ -68,7 +72,7 @@ function requestIdOf(frame: Fields): RequestId | undefined {
 
 function onlyKnownFields(request: string, fields: Fields, known: readonly string[]): void {
   const unknown = Object.keys(fields).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw new DeviceRequestError(`${request}.${unknown} is not a parameter; expected ${known.join(', ')}`);
+  if (unknown !== undefined) throw new DeviceRequestError(`${request}.${unknown} is not a parameter; expected ${known.length > 0 ? known.join(', ') : 'none ({})'}`);
 }
 
 function limitOf(request: string, limit: unknown): number {

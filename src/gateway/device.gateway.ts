@@ -52,7 +52,8 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
   // A device that doesn't complete the closing handshake soon is cut, so shutdown isn't held up.
   onModuleDestroy(): void {
     this.heartbeat.stop();
-    for (const socket of [...this.registry.sockets()]) {
+    // The other transports end their own connections.
+    for (const socket of [...this.registry.connections('websocket')] as WebSocket[]) {
       this.registry.remove(socket);
       socket.close(1001, 'server shutting down');
       setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();

@@ -20,12 +20,20 @@ export interface Item {
 export interface DeviceRequests {
   unseenNotificationDataRequest: { limit: number };
   seenNotificationsRequest: { receivedAfter: Date; limit: number };
+  webhookRequest: Record<string, never>;
 }
 
 /** Each request's answer, by the request's name. */
 export interface DeviceAnswers {
   unseenNotificationDataRequest: { newNotificationData: Item[] };
   seenNotificationsRequest: { seenNotificationData: Item[] };
+  webhookRequest: { webhook: WebhookFrameBody };
+}
+
+/** A new webhook URL of the device's user (contract §5); the only time its secret is shown. */
+export interface WebhookFrameBody {
+  id: string;
+  url: string;
 }
 
 export type RequestName = keyof DeviceRequests;

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { BusModule } from '../bus/bus.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { ConnectionsController } from './connections.controller.js';
 import { ConnectionsService } from './connections.service.js';
 import { CountPusher } from './count-pusher.js';
@@ -11,7 +12,7 @@ import { DeviceRegistry } from './device-registry.js';
 
 /** Device connections: the WebSocket transport, count delivery, and dropping connections. */
 @Module({
-  imports: [AuthModule, BusModule, NotificationsModule],
+  imports: [AuthModule, BusModule, NotificationsModule, WebhooksModule],
   controllers: [ConnectionsController],
   providers: [DeviceGateway, DeviceRegistry, CountPusher, DeviceProtocol, ConnectionsService],
   exports: [DeviceRegistry, CountPusher, DeviceProtocol, ConnectionsService],

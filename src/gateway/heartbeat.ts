@@ -2,8 +2,9 @@ import type { WebSocket } from 'ws';
 import type { DeviceRegistry } from './device-registry.js';
 
 /**
- * Pings every device each interval and terminates one that has not answered the previous
- * ping: a vanished peer (a phone out of range) never sends a close frame.
+ * Pings every WebSocket device each interval and terminates one that has not answered the
+ * previous ping: a vanished peer (a phone out of range) never sends a close frame. (SSE
+ * streams have no pong; their transport sends its own heartbeat comments.)
  */
 export class Heartbeat {
   private readonly unanswered = new WeakSet<WebSocket>();
@@ -28,7 +29,8 @@ export class Heartbeat {
   }
 
   private tick(): void {
-    for (const socket of this.registry.sockets()) {
+    // What is registered as 'websocket' is a ws socket (not checked with instanceof: Nest's adapter loads its own copy of ws).
+    for (const socket of this.registry.connections('websocket') as IterableIterator<WebSocket>) {
       if (this.unanswered.has(socket)) {
         this.registry.remove(socket);
         socket.terminate();

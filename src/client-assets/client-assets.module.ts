@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { ClientAssetsService } from './client-assets.service.js';
+import { ClientScriptController } from './client-script.controller.js';
+import { DemoController } from './demo.controller.js';
+
+/** The browser client at /client.js (contract §7) and, when DEMO is on, the demo inbox at /demo. */
+@Module({})
+export class ClientAssetsModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ClientAssetsModule,
+      // Without DEMO the route does not exist at all: /demo is an unknown route like any other.
+      controllers: config.demo ? [ClientScriptController, DemoController] : [ClientScriptController],
+      providers: [ClientAssetsService],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import type { ServerResponse } from 'node:http';
+import type { DeviceConnection } from '../gateway/device-registry.js';
+
+/** The last event of a stream the server ends; its data is `{"code", "reason"}` with WebSocket's close codes. */
+export const CLOSE_EVENT = 'close';
+
+const HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  // no-transform: a proxy must not compress the stream, which would hold events back.
+  'Cache-Control': 'no-cache, no-transform',
+  // nginx and the proxies that copy it buffer responses unless told not to.
+  'X-Accel-Buffering': 'no',
+};
+
+/**
+ * One device's Server-Sent Events stream (contract §7): each server frame of §3 is one event,
+ * named by the frame's key, with the key's value as its JSON data, and an id one above the
+ * previous. Every write goes straight to the socket: nothing is buffered here.
+ */
+export class SseStream implements DeviceConnection {
+  constructor(
+    private readonly response: ServerResponse,
+    private lastEventId: number,
+  ) {}
+
+  get ended(): boolean {
+    return this.response.writableEnded || this.response.destroyed;
+  }
+
+  open(): void {
+    this.response.socket?.setNoDelay(true);
+    this.response.writeHead(200, HEADERS);
+    this.response.flushHeaders();
+  }
+
+  /** A frame as the registry hands it to every transport: JSON text of one `{key: value}`. */
+  send(frame: Buffer): void {
+    const [[name, value]] = Object.entries(JSON.parse(frame.toString('utf8')) as Record<string, unknown>);
+    this.event(name, value);
+  }
+
+  /** A comment line: keeps proxies from timing the stream out, and finds dead peers by failing. */
+  heartbeat(): void {
+    this.write(': ping\n\n');
+  }
+
+  /** EventSource reconnects by itself after any end: the close event tells a client why, so it can stop. */
+  close(code: number, reason: string): void {
+    if (this.ended) return;
+    this.event(CLOSE_EVENT, { code, reason });
+    this.response.end();
+  }
+
+  private event(name: string, data: unknown): void {
+    // JSON.stringify escapes line breaks, so the data is always one `data:` line.
+    this.write(`id: ${++this.lastEventId}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  private write(text: string): void {
+    if (!this.ended) this.response.write(text);
+  }
+}

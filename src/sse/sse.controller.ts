@@ -1,0 +1,54 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, Get, HttpException, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { AnswerFrame, ErrorFrame } from '../gateway/frames.js';
+import { DeviceAuthGuard, DeviceUserId } from './device-auth.guard.js';
+import { SseTransport } from './sse.transport.js';
+import { TextBody } from './text-body.middleware.js';
+
+/**
+ * Contract §7, for devices behind proxies that refuse WebSockets. `GET /subscribe` upgrades are
+ * the WebSocket gateway's (ws takes them before routing); plain GETs come here.
+ */
+@ApiTags('devices')
+@ApiQuery({ name: 'connectionId', required: false, description: 'a ticket (PUT /api/:userId/register); without it, delegation with the cookies' })
+@ApiUnauthorizedResponse({ description: 'unknown or expired ticket, or refused by the application; 403 for an Origin outside ALLOWED_ORIGINS, 503 when delegation is unavailable' })
+@Controller('subscribe')
+@UseGuards(DeviceAuthGuard)
+export class SseController {
+  constructor(private readonly transport: SseTransport) {}
+
+  @Get()
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'Server-Sent Events (Accept: text/event-stream): each server frame of the device protocol is one event; see docs/firewalls.md',
+    schema: { type: 'string', example: 'id: 1\nevent: newNotificationCountChanged\ndata: 3\n\n' },
+  })
+  open(@DeviceUserId() userId: string, @Req() request: IncomingMessage, @Res() response: ServerResponse): void {
+    if (!acceptsEventStream(request)) {
+      throw new HttpException('GET /subscribe is a WebSocket upgrade, or Server-Sent Events with Accept: text/event-stream', HttpStatus.NOT_ACCEPTABLE);
+    }
+    this.transport.open(userId, request, response);
+  }
+
+  /** The answer frame is the body: 200, or 400 for a bad_request error frame, 500 for internal_error. */
+  @Post('requests')
+  @ApiBody({ description: 'one device-protocol request, as a WebSocket frame would carry it (any Content-Type)', schema: {}, examples: { unseen: { value: { unseenNotificationDataRequest: { limit: 50 }, requestId: 1 } } } })
+  @ApiOkResponse({ description: 'the answer frame, e.g. {"newNotificationData": [...], "requestId": 1}' })
+  @ApiBadRequestResponse({ description: 'the bad_request error frame {"error": {"code", "message"}, "requestId"?}' })
+  async request(@DeviceUserId() userId: string, @TextBody() body: string, @Res({ passthrough: true }) response: Response): Promise<AnswerFrame | ErrorFrame> {
+    const frame = await this.transport.answer(userId, body);
+    response.status(statusOf(frame));
+    return frame;
+  }
+}
+
+function acceptsEventStream(request: IncomingMessage): boolean {
+  return /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(request.headers.accept ?? '');
+}
+
+function statusOf(frame: AnswerFrame | ErrorFrame): number {
+  if (!('error' in frame)) return HttpStatus.OK;
+  return frame.error.code === 'bad_request' ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;
+}

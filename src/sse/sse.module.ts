@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { GatewayModule } from '../gateway/gateway.module.js';
+import { DeviceAuthGuard } from './device-auth.guard.js';
+import { SseController } from './sse.controller.js';
+import { SseTransport } from './sse.transport.js';
+
+/**
+ * The device protocol over Server-Sent Events and plain POSTs (contract §7). Its CORS and body
+ * middleware are registered in app.factory.ts, ahead of the JSON parser and of every route.
+ */
+@Module({
+  imports: [AuthModule, GatewayModule],
+  controllers: [SseController],
+  providers: [SseTransport, DeviceAuthGuard],
+})
+export class SseModule {}

@@ -1,0 +1,72 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { CountPusher } from '../gateway/count-pusher.js';
+import { DeviceProtocol } from '../gateway/device-protocol.js';
+import { DeviceRegistry } from '../gateway/device-registry.js';
+import type { AnswerFrame, ErrorFrame } from '../gateway/frames.js';
+import { Metrics } from '../metrics/metrics.js';
+import { resumedEventId } from './last-event-id.js';
+import { SseStream } from './sse-stream.js';
+
+/** Contract §7: a heartbeat at least this often, whatever HEARTBEAT_INTERVAL says. */
+export const MAX_SSE_HEARTBEAT_MS = 25_000;
+
+/**
+ * The SSE transport of the device protocol, beside the WebSocket gateway: streams are
+ * registered in the same registry, so counts and drops reach them exactly as they reach
+ * sockets, and requests are answered by the same DeviceProtocol.
+ */
+@Injectable()
+export class SseTransport implements OnModuleInit, OnModuleDestroy {
+  private readonly streams = new Set<SseStream>();
+  private readonly heartbeatMs: number;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly pusher: CountPusher,
+    private readonly protocol: DeviceProtocol,
+    config: AppConfig,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
+    this.heartbeatMs = Math.min(config.heartbeatIntervalMs, MAX_SSE_HEARTBEAT_MS);
+  }
+
+  onModuleInit(): void {
+    this.heartbeat = setInterval(() => this.streams.forEach((stream) => stream.heartbeat()), this.heartbeatMs).unref();
+  }
+
+  // 1001 as on WebSockets: the server is going away, reconnect (EventSource does by itself).
+  onModuleDestroy(): void {
+    clearInterval(this.heartbeat);
+    for (const stream of [...this.streams]) {
+      this.unregister(stream);
+      stream.close(1001, 'server shutting down');
+    }
+  }
+
+  /** Serves an authenticated device's stream; its first event is the count as the database has it. */
+  open(userId: string, request: IncomingMessage, response: ServerResponse): void {
+    // The device may have gone while it was being authenticated.
+    if (request.socket.destroyed) return;
+    const stream = new SseStream(response, resumedEventId(request));
+    stream.open();
+    this.streams.add(stream);
+    this.registry.add(stream, userId, 'sse');
+    response.once('close', () => this.unregister(stream));
+    this.pusher.markDirty(userId);
+  }
+
+  /** A request of the device protocol, as one WebSocket frame would carry it. */
+  async answer(userId: string, text: string): Promise<AnswerFrame | ErrorFrame> {
+    const frame = await this.protocol.handle(userId, text);
+    this.metrics?.framesSent.inc({ type: Object.keys(frame)[0] });
+    return frame;
+  }
+
+  private unregister(stream: SseStream): void {
+    this.streams.delete(stream);
+    this.registry.remove(stream);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../notifications/notifications.module.js';
+import { HooksController } from './hooks.controller.js';
+import { WebhooksController } from './webhooks.controller.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+import { WebhooksService } from './webhooks.service.js';
+
+/** Webhook URLs (contract §5); the device protocol's webhookRequest uses the service too. */
+@Module({
+  imports: [NotificationsModule],
+  controllers: [WebhooksController, HooksController],
+  providers: [WebhooksService, WebhooksRepository],
+  exports: [WebhooksService],
+})
+export class WebhooksModule {}

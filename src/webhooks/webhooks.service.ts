@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { NotFoundError } from '../common/errors.js';
+import { AppConfig } from '../config/app-config.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { hookData } from './hook-body.js';
+import { TokenBuckets, type BucketRate } from './token-buckets.js';
+import { isWebhookId, type CreatedWebhook, type HookDelivery, type WebhookRecord } from './webhook.js';
+import { hashWebhookSecret, isWebhookSecret, newWebhookSecret } from './webhook-secret.js';
+import { WebhooksRepository } from './webhooks.repository.js';
+
+/**
+ * Calls of one hook, per instance: 10 a second sustained, bursts of 20. Enough for a CI
+ * pipeline or an alerting system, and a leaked URL cannot flood its user's inbox faster.
+ */
+export const HOOK_RATE: BucketRate = { perSecond: 10, burst: 20 };
+
+const UNKNOWN_HOOK = 'no such webhook: the URL is unknown or was revoked';
+
+/** Webhook URLs (contract §5): capabilities to notify one user, stored as hashes only. */
+@Injectable()
+export class WebhooksService {
+  private readonly buckets = new TokenBuckets(HOOK_RATE);
+
+  constructor(
+    private readonly repository: WebhooksRepository,
+    private readonly notifications: NotificationsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async create(userId: string): Promise<CreatedWebhook> {
+    const secret = newWebhookSecret();
+    const { id } = await this.repository.create(userId, hashWebhookSecret(secret));
+    return { id, url: `${this.config.publicUrl}/hooks/${secret}` };
+  }
+
+  list(userId: string): Promise<WebhookRecord[]> {
+    return this.repository.listOf(userId);
+  }
+
+  async revoke(id: string): Promise<void> {
+    if (!isWebhookId(id) || !(await this.repository.delete(id))) throw new NotFoundError(`webhook ${id} not found`);
+  }
+
+  /**
+   * Stores the call's data as a notification of the hook's user through the one ingest path,
+   * so it is checked, stored and pushed exactly like one posted to the API. Messages never
+   * name the secret: it is a credential.
+   */
+  async deliver(secret: string, body: string, idempotencyKey?: string): Promise<HookDelivery> {
+    if (!isWebhookSecret(secret)) throw new NotFoundError(UNKNOWN_HOOK);
+    const secretHash = hashWebhookSecret(secret);
+    // Limited before the lookup: a flood on one URL costs no database work past the limit.
+    const waitMs = this.buckets.take(secretHash);
+    if (waitMs > 0) return { retryAfterSeconds: Math.ceil(waitMs / 1000) };
+    const hook = await this.repository.findBySecretHash(secretHash);
+    if (!hook) throw new NotFoundError(UNKNOWN_HOOK);
+    const [created] = await this.notifications.create({ userIds: [hook.userId], data: hookData(body), idempotencyKey });
+    return { notificationId: created.id };
+  }
+}
