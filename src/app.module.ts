@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { CompatModule } from './compat/compat.module.js';
 import { ClientAssetsModule } from './client-assets/client-assets.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, GatewayModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, SseModule, ClientAssetsModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, GatewayModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, SseModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

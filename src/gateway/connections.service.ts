@@ -9,6 +9,9 @@ export const DROPPED_CLOSE_CODE = 4001;
 /** An instance that died without closing its bus connection still counts as live until PostgreSQL notices. */
 const REPLY_TIMEOUT_MS = 2_000;
 
+/** Closes a user's connections that the device registry does not hold; answers how many it closed. */
+export type ConnectionCloser = (userId: string, code: number, reason: string) => number;
+
 interface PendingDrop {
   awaited: number;
   dropped: number;
@@ -24,12 +27,18 @@ interface PendingDrop {
 export class ConnectionsService {
   private readonly logger = new Logger(ConnectionsService.name);
   private readonly pending = new Map<string, PendingDrop>();
+  private readonly otherClosers: ConnectionCloser[] = [];
 
   constructor(
     private readonly bus: Bus,
     private readonly registry: DeviceRegistry,
   ) {
     bus.on('control', (message) => this.onControl(message));
+  }
+
+  /** For connections kept outside the device registry (the §6 event stream): drops close and count them too. */
+  addCloser(closer: ConnectionCloser): void {
+    this.otherClosers.push(closer);
   }
 
   async dropEverywhere(userId: string): Promise<number> {
@@ -55,7 +64,8 @@ export class ConnectionsService {
 
   private onControl(message: ControlMessage): void {
     if (message.type === 'drop') {
-      const count = this.registry.closeUser(message.userId, DROPPED_CLOSE_CODE, 'dropped by the application');
+      const reason = 'dropped by the application';
+      const count = this.otherClosers.reduce((sum, close) => sum + close(message.userId, DROPPED_CLOSE_CODE, reason), this.registry.closeUser(message.userId, DROPPED_CLOSE_CODE, reason));
       this.bus.publish({ type: 'dropped', requestId: message.requestId, count }).catch((error: Error) => {
         this.logger.warn(`could not answer drop ${message.requestId}: ${error.message}`);
       });

@@ -31,6 +31,14 @@ export class DeviceProtocol {
       seenNotificationsRequest: async (userId, { receivedAfter, limit }) => ({
         seenNotificationData: (await notifications.seenCreatedAfter(userId, receivedAfter, limit)).map(toItem),
       }),
+      // As in the earlier PNS, whose only way to see notifications was this request: answering
+      // delivers the unseen ones, so they are now seen and every device hears the new count.
+      notificationDataRequest: async (userId, { receivedAfter, limit }) => ({
+        notificationData: (receivedAfter === undefined
+          ? await notifications.takeUnseen(userId, limit)
+          : await notifications.takeCreatedAfter(userId, receivedAfter, limit)
+        ).map(toItem),
+      }),
     };
   }
 

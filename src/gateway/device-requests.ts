@@ -27,6 +27,15 @@ const PARSERS: { [K in RequestName]: (fields: Fields) => DeviceRequests[K] } = {
       limit: limitOf('seenNotificationsRequest', fields.limit),
     };
   },
+  notificationDataRequest: (fields) => {
+    onlyKnownFields('notificationDataRequest', fields, ['receivedAfter', 'limit']);
+    // The newer PNS clients send an empty receivedAfter to mean "only the unseen ones".
+    const empty = fields.receivedAfter === undefined || fields.receivedAfter === null || fields.receivedAfter === '';
+    return {
+      receivedAfter: empty ? undefined : dateOf('notificationDataRequest.receivedAfter', fields.receivedAfter),
+      limit: limitOf('notificationDataRequest', fields.limit),
+    };
+  },
   webhookRequest: (fields) => {
     onlyKnownFields('webhookRequest', fields, []);
     return {};

@@ -20,6 +20,8 @@ export interface Item {
 export interface DeviceRequests {
   unseenNotificationDataRequest: { limit: number };
   seenNotificationsRequest: { receivedAfter: Date; limit: number };
+  /** The newer PNS form: without `receivedAfter`, the unseen ones; with it, seen and unseen created after it. */
+  notificationDataRequest: { receivedAfter?: Date; limit: number };
   webhookRequest: Record<string, never>;
 }
 
@@ -27,6 +29,7 @@ export interface DeviceRequests {
 export interface DeviceAnswers {
   unseenNotificationDataRequest: { newNotificationData: Item[] };
   seenNotificationsRequest: { seenNotificationData: Item[] };
+  notificationDataRequest: { notificationData: Item[] };
   webhookRequest: { webhook: WebhookFrameBody };
 }
 

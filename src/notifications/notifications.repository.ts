@@ -138,6 +138,79 @@ export class NotificationsRepository {
       LIMIT ${limit}`;
     return rows.map(toRecord);
   }
+
+  /**
+   * One row per entry, each with its own user and data, in one statement: all are stored or
+   * none is. WITH ORDINALITY keeps the entries' order in the ids (their creation order).
+   * No idempotency key, so no unique-index waits; the count trigger locks users in its own order.
+   */
+  async insertEach(entries: readonly { userId: string; dataJson: string }[]): Promise<CreatedNotification[]> {
+    const created = await this.prisma.$queryRaw<CreatedRow[]>`
+      INSERT INTO notifications (user_id, data)
+      SELECT entry.user_id, entry.data::jsonb
+      FROM unnest(${entries.map((entry) => entry.userId)}::text[], ${entries.map((entry) => entry.dataJson)}::text[]) WITH ORDINALITY AS entry(user_id, data, position)
+      ORDER BY entry.position
+      RETURNING id, user_id, created_at`;
+    return created.map(toCreated).sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  /**
+   * The newest `limit` notifications created after `after`, seen or not, newest first; those
+   * that were unseen are now seen (`taken` says how many). The page is fixed first, so only
+   * rows that are answered get marked. A row another caller marks seen meanwhile fails the
+   * UPDATE's re-check and is left out (the statement's snapshot still shows it unseen): as
+   * with takeUnseen, no notification is handed out as unseen twice.
+   */
+  async takeCreatedAfter(userId: string, after: Date, limit: number): Promise<{ records: NotificationRecord[]; taken: number }> {
+    const rows = await this.prisma.$queryRaw<(NotificationRow & { taken: boolean })[]>`
+      WITH page AS MATERIALIZED (
+        SELECT id FROM notifications
+        WHERE user_id = ${userId} AND created_at > ${after}::timestamptz
+        ORDER BY created_at DESC, id DESC
+        LIMIT ${limit}),
+      taken AS (
+        UPDATE notifications SET seen_at = now()
+        FROM page WHERE notifications.id = page.id AND notifications.seen_at IS NULL
+        RETURNING ${COLUMNS})
+      SELECT taken.*, true AS taken FROM taken
+      UNION ALL
+      SELECT ${COLUMNS}, false AS taken FROM notifications JOIN page ON notifications.id = page.id
+      WHERE notifications.seen_at IS NOT NULL`;
+    return { records: rows.map(toRecord).sort(newestFirst), taken: rows.filter((row) => row.taken).length };
+  }
+
+  /**
+   * The instant before which no notification can still become visible, for readers that stream
+   * notifications in creation order. `created_at` is its transaction's start time (rounded to
+   * the millisecond), but rows commit in any order: a row may become visible after rows created
+   * later. A row not yet visible belongs to a transaction that is open now or starts later, so
+   * its created_at is at least the oldest open transaction's start. Hence: every row created
+   * before `settledBefore` is visible to any query whose snapshot is taken after this statement.
+   * - only this database's client backends: autovacuum and other databases never insert here;
+   * - `xact_start` is NULL for idle backends (and for other roles' backends without
+   *   pg_read_all_stats: rows inserted by hand under another role are outside this guarantee);
+   * - this statement's own backend is included, so with nothing else open it is "now";
+   * - minus 20 ms: a transaction's start time is taken when its first statement arrives, a
+   *   moment before the backend reports it here, so one just starting may not be listed yet;
+   * - truncated to the millisecond: a later transaction's created_at rounds to at least that.
+   */
+  async settledHorizon(): Promise<{ settledBefore: Date; now: Date }> {
+    const [row] = await this.prisma.$queryRaw<{ settled_before: Date; now: Date }[]>`
+      SELECT date_trunc('milliseconds', min(xact_start) - interval '20 milliseconds') AS settled_before, statement_timestamp() AS now
+      FROM pg_stat_activity
+      WHERE datname = current_database() AND backend_type = 'client backend' AND xact_start IS NOT NULL`;
+    return { settledBefore: row.settled_before, now: row.now };
+  }
+
+  /** Oldest first, strictly after `after` in (created_at, id) order: the index read backwards. */
+  async createdAfterInOrder(userId: string, after: PagePosition, limit: number): Promise<NotificationRecord[]> {
+    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+      SELECT ${COLUMNS} FROM notifications
+      WHERE user_id = ${userId} AND (created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::bigint)
+      ORDER BY created_at, id
+      LIMIT ${limit}`;
+    return rows.map(toRecord);
+  }
 }
 
 function toCreated(row: CreatedRow): CreatedNotification {

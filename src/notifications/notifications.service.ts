@@ -5,7 +5,7 @@ import { isUserId, USER_ID_RULE } from '../common/user-id.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { isNotificationId, type CreatedNotification, type NewNotifications, type NotificationRecord, type NotificationState } from './notification.js';
+import { isNotificationId, type CreatedNotification, type NewNotifications, type NotificationRecord, type NotificationState, type PagePosition } from './notification.js';
 import { NotificationsRepository } from './notifications.repository.js';
 
 export type { CreatedNotification, NewNotifications, NotificationRecord, NotificationState } from './notification.js';
@@ -121,6 +121,46 @@ export class NotificationsService {
 
   seenCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
     return this.repository.seenCreatedAfter(userId, after, limit);
+  }
+
+  /**
+   * Several notifications, each for its own user with its own data (the §6 event batches):
+   * every entry is checked before anything is stored, then all go in one statement, so one bad
+   * entry stores none. Answers in the entries' order.
+   */
+  async createEach(entries: readonly { userId: string; data: unknown }[]): Promise<CreatedNotification[]> {
+    if (entries.length === 0) return [];
+    const rows = entries.map((entry, index) => {
+      try {
+        if (!isUserId(entry.userId)) throw new InvalidInputError(`${USER_ID_RULE} (got ${JSON.stringify(entry.userId)})`);
+        return { userId: entry.userId, dataJson: this.serializeData(entry.data) };
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw new InvalidInputError(`entry ${index}: ${error.message}`);
+        if (error instanceof PayloadTooLargeError) throw new PayloadTooLargeError(`entry ${index}: ${error.message}`);
+        throw error;
+      }
+    });
+    const inserted = await this.repository.insertEach(rows);
+    this.changes.publish(inserted.map((created) => created.userId));
+    this.metrics?.notificationsCreated.inc(inserted.length);
+    return inserted;
+  }
+
+  /** Newest first, seen or not, created after `after`; the unseen ones returned are now seen. */
+  async takeCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
+    const { records, taken } = await this.repository.takeCreatedAfter(userId, after, limit);
+    if (taken > 0) this.changes.publish([userId]);
+    return records;
+  }
+
+  /** See NotificationsRepository.settledHorizon: before `settledBefore`, every notification is visible. */
+  settledHorizon(): Promise<{ settledBefore: Date; now: Date }> {
+    return this.repository.settledHorizon();
+  }
+
+  /** Oldest first, strictly after `after` in creation order. */
+  createdAfterInOrder(userId: string, after: PagePosition, limit: number): Promise<NotificationRecord[]> {
+    return this.repository.createdAfterInOrder(userId, after, limit);
   }
 
   private serializeData(data: unknown): string {

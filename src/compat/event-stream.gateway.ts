@@ -1,0 +1,149 @@
+import type { IncomingMessage } from 'node:http';
+import { Logger, OnModuleDestroy, Optional } from '@nestjs/common';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { WebSocket, type RawData, type WebSocketServer } from 'ws';
+import { DeviceAuthenticator, type DeviceAuthResult } from '../auth/device-authenticator.js';
+import { Bus } from '../bus/bus.js';
+import { AppConfig } from '../config/app-config.js';
+import { ConnectionsService } from '../gateway/connections.service.js';
+import { MAX_FRAME_BYTES } from '../gateway/device.gateway.js';
+import { DeviceRegistry } from '../gateway/device-registry.js';
+import { Heartbeat } from '../gateway/heartbeat.js';
+import { Metrics } from '../metrics/metrics.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { EventStream, type CompatEvent } from './event-stream.js';
+import { parseSubscription } from './subscription-frame.js';
+
+/** RFC 6455: the first frame is not an acceptable subscription (contract §6: access_id of another user). */
+export const POLICY_VIOLATION = 1008;
+const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
+/** A close reason is at most 123 bytes. */
+const MAX_REASON_CHARS = 120;
+
+type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
+
+/**
+ * The ernius notifier's `/subscribe_to_events` (contract §6), beside `/subscribe` on the same
+ * HTTP server (Nest's ws adapter routes upgrades by exact path). Authenticated at the upgrade
+ * exactly as `/subscribe`. The client's first frame `{"access_id", "timestamp"}` starts an
+ * EventStream; later frames are ignored, as the notifier's protocol has none.
+ *
+ * Its sockets are kept in a registry of their own, not the device registry: they must get no
+ * count frames, but they do get the heartbeat and the application's drops (4001).
+ */
+@WebSocketGateway({ path: '/subscribe_to_events', maxPayload: MAX_FRAME_BYTES })
+export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy {
+  private readonly logger = new Logger(EventStreamGateway.name);
+  private readonly authenticatedUsers = new WeakMap<IncomingMessage, string>();
+  private readonly registry: DeviceRegistry;
+  private readonly heartbeat: Heartbeat;
+  private readonly streams = new Map<WebSocket, { userId: string; stream: EventStream }>();
+  private readonly streamsByUser = new Map<string, Set<EventStream>>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly authenticator: DeviceAuthenticator,
+    private readonly notifications: NotificationsService,
+    private readonly config: AppConfig,
+    connections: ConnectionsService,
+    bus: Bus,
+    @Optional() metrics?: Metrics,
+  ) {
+    // Counted with the other WebSocket devices in pns_connected_devices.
+    this.registry = new DeviceRegistry(metrics);
+    this.heartbeat = new Heartbeat(this.registry, config.heartbeatIntervalMs);
+    connections.addCloser((userId, code, reason) => this.registry.closeUser(userId, code, reason));
+    bus.on('unseenChanged', (userId) => this.pokeUser(userId));
+    bus.on('resync', () => this.pokeAll());
+  }
+
+  afterInit(server: WebSocketServer): void {
+    server.options.verifyClient = ({ req }: { req: IncomingMessage }, done: VerifyDone) => {
+      this.verify(req, done).catch((error: unknown) => this.logger.error(`completing an event-stream upgrade failed: ${String(error)}`));
+    };
+    this.heartbeat.start();
+    // An announcement lost between commit and NOTIFY (its publisher died) is caught here, as the count pusher's reconciliation does.
+    this.sweepTimer = setInterval(() => this.pokeAll(), this.config.heartbeatIntervalMs).unref();
+  }
+
+  onModuleDestroy(): void {
+    this.heartbeat.stop();
+    clearInterval(this.sweepTimer);
+    for (const { stream } of this.streams.values()) stream.close();
+    for (const socket of [...this.registry.connections()] as WebSocket[]) {
+      this.registry.remove(socket);
+      socket.close(1001, 'server shutting down');
+      setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();
+    }
+  }
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    const userId = this.authenticatedUsers.get(request);
+    if (userId === undefined) {
+      socket.close(POLICY_VIOLATION, 'not authenticated');
+      return;
+    }
+    this.authenticatedUsers.delete(request);
+    this.registry.add(socket, userId);
+    this.heartbeat.watch(socket);
+    socket.once('message', (data) => this.subscribe(socket, userId, data));
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    this.registry.remove(socket);
+    const entry = this.streams.get(socket);
+    if (!entry) return;
+    entry.stream.close();
+    this.streams.delete(socket);
+    const userStreams = this.streamsByUser.get(entry.userId)!;
+    userStreams.delete(entry.stream);
+    if (userStreams.size === 0) this.streamsByUser.delete(entry.userId);
+  }
+
+  private subscribe(socket: WebSocket, userId: string, data: RawData): void {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    const subscription = parseSubscription(textOf(data));
+    if ('problem' in subscription) return socket.close(POLICY_VIOLATION, subscription.problem.slice(0, MAX_REASON_CHARS));
+    if (subscription.accessId !== userId) return socket.close(POLICY_VIOLATION, 'access_id is not the user this connection was authenticated as');
+    const stream = new EventStream(userId, subscription.from, this.notifications, (events) => sendEvents(socket, events), this.logger);
+    this.streams.set(socket, { userId, stream });
+    const userStreams = this.streamsByUser.get(userId);
+    if (userStreams) userStreams.add(stream);
+    else this.streamsByUser.set(userId, new Set([stream]));
+    // Listening before the first read: whatever commits from now on is announced to this stream.
+    stream.poke();
+  }
+
+  private pokeUser(userId: string): void {
+    for (const stream of this.streamsByUser.get(userId) ?? []) stream.poke();
+  }
+
+  private pokeAll(): void {
+    for (const { stream } of this.streams.values()) stream.poke();
+  }
+
+  // As DeviceGateway's: a refused device gets a real HTTP status and never a socket.
+  private async verify(request: IncomingMessage, done: VerifyDone): Promise<void> {
+    let result: DeviceAuthResult;
+    try {
+      result = await this.authenticator.authenticate(request);
+    } catch (error) {
+      this.logger.error(`event-stream authentication failed: ${error instanceof Error ? error.stack : String(error)}`);
+      result = { ok: false, status: 503, message: 'device authentication is unavailable; try again later' };
+    }
+    if (!result.ok) return done(false, result.status, result.message);
+    this.authenticatedUsers.set(request, result.userId);
+    done(true);
+  }
+}
+
+/** Resolves once the frame is handed to the network (or the socket is gone): a slow client slows its own replay only. */
+function sendEvents(socket: WebSocket, events: CompatEvent[]): Promise<void> {
+  if (socket.readyState !== WebSocket.OPEN) return Promise.resolve();
+  return new Promise((resolve) => socket.send(JSON.stringify(events), () => resolve()));
+}
+
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+}
