@@ -30,7 +30,17 @@ export class DeviceAuthenticator {
     return isOriginAllowed(this.allowedOrigins, origin);
   }
 
+  /** Never rejects: a failure of pns's own is a 503, so every transport can answer with the status. */
   async authenticate(request: IncomingMessage): Promise<DeviceAuthResult> {
+    try {
+      return await this.decide(request);
+    } catch (error) {
+      this.logger.error(`device authentication failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return { ok: false, status: 503, message: 'device authentication is unavailable; try again later' };
+    }
+  }
+
+  private async decide(request: IncomingMessage): Promise<DeviceAuthResult> {
     if (!this.isOriginAllowed(request.headers.origin)) {
       this.logger.debug('device refused: origin not allowed');
       return { ok: false, status: 403, message: 'this origin is not allowed to connect (ALLOWED_ORIGINS)' };

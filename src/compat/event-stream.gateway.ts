@@ -2,13 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
-import { DeviceAuthenticator, type DeviceAuthResult } from '../auth/device-authenticator.js';
+import { DeviceAuthenticator } from '../auth/device-authenticator.js';
 import { Bus } from '../bus/bus.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectionsService } from '../gateway/connections.service.js';
 import { MAX_FRAME_BYTES } from '../gateway/device.gateway.js';
 import { DeviceRegistry } from '../gateway/device-registry.js';
 import { Heartbeat } from '../gateway/heartbeat.js';
+import { closeGoingAway, UpgradeAuthentication } from '../gateway/upgrade-authentication.js';
 import { Metrics } from '../metrics/metrics.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { EventStream, type CompatEvent } from './event-stream.js';
@@ -16,11 +17,8 @@ import { parseSubscription } from './subscription-frame.js';
 
 /** RFC 6455: the first frame is not an acceptable subscription (contract §6: access_id of another user). */
 export const POLICY_VIOLATION = 1008;
-const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
 /** A close reason is at most 123 bytes. */
 const MAX_REASON_CHARS = 120;
-
-type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
 
 /**
  * The ernius notifier's `/subscribe_to_events` (contract §6), beside `/subscribe` on the same
@@ -34,7 +32,7 @@ type VerifyDone = (verified: boolean, status?: number, message?: string) => void
 @WebSocketGateway({ path: '/subscribe_to_events', maxPayload: MAX_FRAME_BYTES })
 export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy {
   private readonly logger = new Logger(EventStreamGateway.name);
-  private readonly authenticatedUsers = new WeakMap<IncomingMessage, string>();
+  private readonly upgrades: UpgradeAuthentication;
   private readonly registry: DeviceRegistry;
   private readonly heartbeat: Heartbeat;
   private readonly streams = new Map<WebSocket, { userId: string; stream: EventStream }>();
@@ -42,7 +40,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly authenticator: DeviceAuthenticator,
+    authenticator: DeviceAuthenticator,
     private readonly notifications: NotificationsService,
     private readonly config: AppConfig,
     connections: ConnectionsService,
@@ -50,6 +48,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
     @Optional() metrics?: Metrics,
   ) {
     // Counted with the other WebSocket devices in pns_connected_devices.
+    this.upgrades = new UpgradeAuthentication(authenticator);
     this.registry = new DeviceRegistry(metrics);
     this.heartbeat = new Heartbeat(this.registry, config.heartbeatIntervalMs);
     connections.addCloser((userId, code, reason) => this.registry.closeUser(userId, code, reason));
@@ -58,9 +57,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
   }
 
   afterInit(server: WebSocketServer): void {
-    server.options.verifyClient = ({ req }: { req: IncomingMessage }, done: VerifyDone) => {
-      this.verify(req, done).catch((error: unknown) => this.logger.error(`completing an event-stream upgrade failed: ${String(error)}`));
-    };
+    this.upgrades.install(server);
     this.heartbeat.start();
     // An announcement lost between commit and NOTIFY (its publisher died) is caught here, as the count pusher's reconciliation does.
     this.sweepTimer = setInterval(() => this.pokeAll(), this.config.heartbeatIntervalMs).unref();
@@ -72,18 +69,16 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
     for (const { stream } of this.streams.values()) stream.close();
     for (const socket of [...this.registry.connections()] as WebSocket[]) {
       this.registry.remove(socket);
-      socket.close(1001, 'server shutting down');
-      setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();
+      closeGoingAway(socket);
     }
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const userId = this.authenticatedUsers.get(request);
+    const userId = this.upgrades.take(request);
     if (userId === undefined) {
       socket.close(POLICY_VIOLATION, 'not authenticated');
       return;
     }
-    this.authenticatedUsers.delete(request);
     this.registry.add(socket, userId);
     this.heartbeat.watch(socket);
     socket.once('message', (data) => this.subscribe(socket, userId, data));
@@ -123,18 +118,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
   }
 
   // As DeviceGateway's: a refused device gets a real HTTP status and never a socket.
-  private async verify(request: IncomingMessage, done: VerifyDone): Promise<void> {
-    let result: DeviceAuthResult;
-    try {
-      result = await this.authenticator.authenticate(request);
-    } catch (error) {
-      this.logger.error(`event-stream authentication failed: ${error instanceof Error ? error.stack : String(error)}`);
-      result = { ok: false, status: 503, message: 'device authentication is unavailable; try again later' };
-    }
-    if (!result.ok) return done(false, result.status, result.message);
-    this.authenticatedUsers.set(request, result.userId);
-    done(true);
-  }
+
 }
 
 /** Resolves once the frame is handed to the network (or the socket is gone): a slow client slows its own replay only. */

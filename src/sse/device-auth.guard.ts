@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import { CanActivate, createParamDecorator, ExecutionContext, HttpException, Injectable, Logger } from '@nestjs/common';
-import { DeviceAuthenticator, type DeviceAuthResult } from '../auth/device-authenticator.js';
+import { CanActivate, createParamDecorator, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
+import { DeviceAuthenticator } from '../auth/device-authenticator.js';
 
 const authenticatedUsers = new WeakMap<IncomingMessage, string>();
 
@@ -11,19 +11,11 @@ const authenticatedUsers = new WeakMap<IncomingMessage, string>();
  */
 @Injectable()
 export class DeviceAuthGuard implements CanActivate {
-  private readonly logger = new Logger(DeviceAuthGuard.name);
-
   constructor(private readonly authenticator: DeviceAuthenticator) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<IncomingMessage>();
-    let result: DeviceAuthResult;
-    try {
-      result = await this.authenticator.authenticate(request);
-    } catch (error) {
-      this.logger.error(`device authentication failed: ${error instanceof Error ? error.stack : String(error)}`);
-      result = { ok: false, status: 503, message: 'device authentication is unavailable; try again later' };
-    }
+    const result = await this.authenticator.authenticate(request);
     if (!result.ok) throw new HttpException(result.message, result.status);
     authenticatedUsers.set(request, result.userId);
     return true;

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { Waiters } from './waiters';
 
 export type Frame = Record<string, unknown>;
 
@@ -9,16 +10,16 @@ export type Frame = Record<string, unknown>;
 export class Device {
   readonly frames: Frame[] = [];
   closeCode: number | undefined;
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters(() => `frames: ${JSON.stringify(this.frames.slice(-10))}, close: ${this.closeCode}`);
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (raw) => {
       this.frames.push(JSON.parse(raw.toString()) as Frame);
-      this.wake();
+      this.waiters.wake();
     });
     socket.on('close', (code) => {
       this.closeCode = code;
-      this.wake();
+      this.waiters.wake();
     });
   }
 
@@ -52,7 +53,7 @@ export class Device {
   /** Waits for the first frame received from now on (or since `since`) matching `predicate`. */
   async nextFrame(predicate: (frame: Frame) => boolean = () => true, { since = this.frames.length, timeoutMs = 5000 } = {}): Promise<Frame> {
     let found: Frame | undefined;
-    await this.until(() => (found = this.frames.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching frame');
+    await this.waiters.until(() => (found = this.frames.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching frame');
     return found!;
   }
 
@@ -65,36 +66,15 @@ export class Device {
   }
 
   waitForCount(count: number, timeoutMs = 5000): Promise<void> {
-    return this.until(() => this.lastCount === count, timeoutMs, `count ${count}`);
+    return this.waiters.until(() => this.lastCount === count, timeoutMs, `count ${count}`);
   }
 
   waitForClose(timeoutMs = 5000): Promise<number> {
-    return this.until(() => this.closeCode !== undefined, timeoutMs, 'close').then(() => this.closeCode!);
+    return this.waiters.until(() => this.closeCode !== undefined, timeoutMs, 'close').then(() => this.closeCode!);
   }
 
   close(): void {
     this.socket.close();
-  }
-
-  private until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; frames: ${JSON.stringify(this.frames.slice(-10))}, close: ${this.closeCode}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
   }
 }
 

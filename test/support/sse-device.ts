@@ -1,6 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { RunningApp } from './app';
 import { registerTicket } from './devices';
+import { Waiters } from './waiters';
 
 export interface SseEvent {
   id: string | undefined;
@@ -19,7 +20,7 @@ export class SseDevice {
   readonly comments: string[] = [];
   ended = false;
   private buffer = '';
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters(() => `events: ${JSON.stringify(this.events.slice(-10))}, ended: ${this.ended}`);
 
   private constructor(
     private readonly request: ClientRequest,
@@ -29,7 +30,7 @@ export class SseDevice {
     response.on('data', (chunk: string) => this.receive(chunk));
     response.on('close', () => {
       this.ended = true;
-      this.wake();
+      this.waiters.wake();
     });
   }
 
@@ -62,20 +63,20 @@ export class SseDevice {
 
   async nextEvent(predicate: (event: SseEvent) => boolean = () => true, { since = this.events.length, timeoutMs = 5000 } = {}): Promise<SseEvent> {
     let found: SseEvent | undefined;
-    await this.until(() => (found = this.events.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching event');
+    await this.waiters.until(() => (found = this.events.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching event');
     return found!;
   }
 
   waitForCount(count: number, timeoutMs = 5000): Promise<void> {
-    return this.until(() => this.lastCount === count, timeoutMs, `count ${count}`);
+    return this.waiters.until(() => this.lastCount === count, timeoutMs, `count ${count}`);
   }
 
   waitForEnd(timeoutMs = 5000): Promise<void> {
-    return this.until(() => this.ended, timeoutMs, 'the end of the stream');
+    return this.waiters.until(() => this.ended, timeoutMs, 'the end of the stream');
   }
 
   waitForComment(since = this.comments.length, timeoutMs = 5000): Promise<void> {
-    return this.until(() => this.comments.length > since, timeoutMs, 'a comment');
+    return this.waiters.until(() => this.comments.length > since, timeoutMs, 'a comment');
   }
 
   close(): void {
@@ -90,7 +91,7 @@ export class SseDevice {
       this.buffer = this.buffer.slice(end + 2);
       this.parse(block);
     }
-    this.wake();
+    this.waiters.wake();
   }
 
   private parse(block: string): void {
@@ -106,27 +107,6 @@ export class SseDevice {
     }
     if (fields.data === undefined) return;
     this.events.push({ id: fields.id, event: fields.event ?? 'message', data: JSON.parse(fields.data) as unknown });
-  }
-
-  private until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        clearTimeout(timer);
-        this.waiters.delete(check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; events: ${JSON.stringify(this.events.slice(-10))}, ended: ${this.ended}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-    });
-  }
-
-  private wake(): void {
-    for (const waiter of [...this.waiters]) waiter();
   }
 }
 

@@ -1,0 +1,45 @@
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { DeviceAuthenticator } from '../auth/device-authenticator.js';
+
+type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
+
+/**
+ * Authenticates a gateway's WebSocket upgrades in ws's verifyClient (contract §3), so that a
+ * refused device gets the real HTTP status and never a socket; the gateway then takes the
+ * authenticated user in handleConnection, which ws hands the same request object.
+ */
+export class UpgradeAuthentication {
+  private readonly users = new WeakMap<IncomingMessage, string>();
+
+  constructor(private readonly authenticator: DeviceAuthenticator) {}
+
+  /** Called from the gateway's afterInit: it needs the injected authenticator. */
+  install(server: WebSocketServer): void {
+    server.options.verifyClient = ({ req }: { req: IncomingMessage }, done: VerifyDone) => {
+      void this.authenticator.authenticate(req).then((result) => {
+        if (!result.ok) return done(false, result.status, result.message);
+        this.users.set(req, result.userId);
+        done(true);
+      });
+    };
+  }
+
+  /** The user the upgrade was authenticated as (once); undefined would be a socket that skipped verifyClient. */
+  take(request: IncomingMessage): string | undefined {
+    const userId = this.users.get(request);
+    this.users.delete(request);
+    return userId;
+  }
+}
+
+const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
+
+/**
+ * 1001 tells a device the server is going away, so it reconnects (to another instance) at once.
+ * One that doesn't complete the closing handshake soon is cut, so shutdown isn't held up.
+ */
+export function closeGoingAway(socket: WebSocket): void {
+  socket.close(1001, 'server shutting down');
+  setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();
+}
