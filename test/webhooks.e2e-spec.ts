@@ -1,52 +1,24 @@
-import type { LoggerService } from '@nestjs/common';
 import request from 'supertest';
-import { createApp } from '../src/app.factory';
-import { loadConfig } from '../src/config/config.schema';
-import { auth, startApp, TEST_TOKEN, type RunningApp } from './support/app';
+import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import type { Device, Frame } from './support/device';
 import { connectCounted, registerTicket, unseenCount } from './support/devices';
 import { newUser } from './support/factories';
+import { LogCapture } from './support/log-capture';
+import { MAX_WEBHOOKS_PER_USER } from '../src/webhooks/webhooks.service';
 
 const PUBLIC_URL = 'https://pns.example.com';
 const MAX_NOTIFICATION_BYTES = 1024;
 const HOOK_URL = /^https:\/\/pns\.example\.com\/hooks\/([A-Za-z0-9_-]{43})$/;
 
-/** Every line the app logs, at every level. */
-class CapturingLogger implements LoggerService {
-  readonly lines: string[] = [];
-  log = (...parts: unknown[]) => this.capture(parts);
-  error = (...parts: unknown[]) => this.capture(parts);
-  warn = (...parts: unknown[]) => this.capture(parts);
-  debug = (...parts: unknown[]) => this.capture(parts);
-  verbose = (...parts: unknown[]) => this.capture(parts);
-  fatal = (...parts: unknown[]) => this.capture(parts);
-
-  private capture(parts: unknown[]): void {
-    this.lines.push(parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
-  }
-}
-
 /** As startApp, with every log line captured (LOG_LEVEL verbose: the request log included). */
-async function startLoggedApp(databaseUrl: string, logger: CapturingLogger): Promise<RunningApp> {
-  const config = loadConfig({
-    DATABASE_URL: databaseUrl,
-    APP_TOKEN: TEST_TOKEN,
-    MIGRATE_ON_START: 'false',
-    RETENTION_CRON: 'off',
-    LOG_LEVEL: 'verbose',
-    PUBLIC_URL,
-    MAX_NOTIFICATION_BYTES: String(MAX_NOTIFICATION_BYTES),
-  });
-  const app = await createApp(config, logger);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
-  return { app, config, baseUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}`, close: () => app.close() };
+function startLoggedApp(databaseUrl: string, logger: LogCapture): Promise<RunningApp> {
+  return startApp(databaseUrl, { LOG_LEVEL: 'verbose', PUBLIC_URL, MAX_NOTIFICATION_BYTES: String(MAX_NOTIFICATION_BYTES) }, logger);
 }
 
 /** Contract §5: webhook URLs, the capability to notify one user from behind a firewall. */
 describe('webhook URLs', () => {
-  const logger = new CapturingLogger();
+  const logger = new LogCapture();
   let databaseUrl: string;
   let pns: RunningApp;
   /** Every secret handed out in this file: none may ever appear anywhere else. */
@@ -113,6 +85,26 @@ describe('webhook URLs', () => {
       const secret = secretOf(response.body.webhook.url as string);
       await callHook(pns, secret, '"via SSE"').expect(201);
       expect((await notificationsOf(user)).map((item) => item.data)).toEqual(['via SSE']);
+    });
+
+    it(`stops at ${MAX_WEBHOOKS_PER_USER} per user, also when creations race: 409 over the API, bad_request to a device`, async () => {
+      const user = newUser();
+      const attempts = await Promise.all(
+        Array.from({ length: MAX_WEBHOOKS_PER_USER + 10 }, () => request(pns.baseUrl).post(`/api/users/${user}/webhooks`).set(auth)),
+      );
+      expect(attempts.filter((response) => response.status === 201)).toHaveLength(MAX_WEBHOOKS_PER_USER);
+      for (const refused of attempts.filter((response) => response.status !== 201)) {
+        expect(refused.status).toBe(409);
+        expect(refused.body.message).toMatch(/already has 100 webhooks/);
+      }
+      attempts.filter((response) => response.status === 201).forEach((response) => secretOf(response.body.url as string));
+      const device = await connect(user);
+      expect(await device.request({ webhookRequest: {} })).toEqual({
+        error: { code: 'bad_request', message: expect.stringMatching(/already has 100 webhooks/) },
+        requestId: expect.any(String),
+      });
+      const listed = (await request(pns.baseUrl).get(`/api/users/${user}/webhooks`).set(auth).expect(200)).body.items;
+      expect(listed).toHaveLength(MAX_WEBHOOKS_PER_USER);
     });
 
     it('needs the app token', async () => {

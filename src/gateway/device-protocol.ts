@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ConflictError, InvalidInputError } from '../common/errors.js';
 import { Metrics } from '../metrics/metrics.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
@@ -50,6 +51,10 @@ export class DeviceProtocol {
       return withRequestId(await this.answer(userId, request), request.requestId);
     } catch (error) {
       if (error instanceof DeviceRequestError) return withRequestId({ error: { code: 'bad_request', message: error.message } }, error.requestId);
+      // A request the services refuse (a limit reached) is the device's to change, like a bad frame.
+      if (error instanceof ConflictError || error instanceof InvalidInputError) {
+        return withRequestId({ error: { code: 'bad_request', message: error.message } }, request?.requestId);
+      }
       const reference = randomUUID();
       this.logger.error(`device request ${request?.name} failed, reference ${reference}: ${error instanceof Error ? error.stack : String(error)}`);
       return withRequestId({ error: { code: 'internal_error', message: `internal error (reference ${reference}); try again` } }, request?.requestId);

@@ -9,8 +9,16 @@ const RECORD = { id: true, userId: true, createdAt: true } as const;
 export class WebhooksRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(userId: string, secretHash: string): Promise<WebhookRecord> {
-    return this.prisma.webhook.create({ data: { userId, secretHash }, select: RECORD });
+  /**
+   * Creates the webhook unless the user already has `max`; undefined then. Creations for one
+   * user are serialized on an advisory lock of the transaction, so racing ones can't overshoot.
+   */
+  createWithin(userId: string, secretHash: string, max: number): Promise<WebhookRecord | undefined> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`pns-webhooks:${userId}`}, 0))`;
+      if ((await tx.webhook.count({ where: { userId } })) >= max) return undefined;
+      return tx.webhook.create({ data: { userId, secretHash }, select: RECORD });
+    });
   }
 
   /** Newest first. */

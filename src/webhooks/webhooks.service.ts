@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../common/errors.js';
+import { ConflictError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { hookData } from './hook-body.js';
@@ -16,6 +16,9 @@ export const HOOK_RATE: BucketRate = { perSecond: 10, burst: 20 };
 
 const UNKNOWN_HOOK = 'no such webhook: the URL is unknown or was revoked';
 
+/** Any device with a ticket may ask for webhooks: a bound keeps one from filling the table. */
+export const MAX_WEBHOOKS_PER_USER = 100;
+
 /** Webhook URLs (contract §5): capabilities to notify one user, stored as hashes only. */
 @Injectable()
 export class WebhooksService {
@@ -29,8 +32,9 @@ export class WebhooksService {
 
   async create(userId: string): Promise<CreatedWebhook> {
     const secret = newWebhookSecret();
-    const { id } = await this.repository.create(userId, hashWebhookSecret(secret));
-    return { id, url: `${this.config.publicUrl}/hooks/${secret}` };
+    const created = await this.repository.createWithin(userId, hashWebhookSecret(secret), MAX_WEBHOOKS_PER_USER);
+    if (!created) throw new ConflictError(`this user already has ${MAX_WEBHOOKS_PER_USER} webhooks; revoke one (DELETE /api/webhooks/:id) first`);
+    return { id: created.id, url: `${this.config.publicUrl}/hooks/${secret}` };
   }
 
   list(userId: string): Promise<WebhookRecord[]> {

@@ -13,6 +13,6 @@ export class LogCapture implements LoggerService {
   fatal = (...parts: unknown[]) => this.keep('fatal', parts);
 
   private keep(level: string, parts: unknown[]): void {
-    this.lines.push(`${level} ${parts.map((part) => (typeof part === 'string' ? part : inspect(part))).join(' ')}`);
+    this.lines.push(`${level} ${parts.map((part) => (typeof part === 'string' ? part : inspect(part, { depth: Infinity, breakLength: Infinity }))).join(' ')}`);
   }
 }
