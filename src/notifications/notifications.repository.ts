@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Batcher } from '../common/batcher.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
@@ -39,24 +40,56 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
  */
 @Injectable()
 export class NotificationsRepository {
+  private readonly inserts = new Batcher<NotificationRows, CreatedNotification[]>((requests) => this.insertTogether(requests), {
+    // A few statements at once keep the pool busy; more would only make each batch smaller.
+    maxInFlight: 4,
+    maxWeight: 5_000,
+    weight: (request) => request.userIds.length,
+  });
+
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * One statement for any number of users, in no particular order of the result. A user who
-   * already has a notification with this idempotency key gets no row and is absent from the
-   * result; ON CONFLICT waits for a racing insert of the same key to commit, so concurrent
-   * retries cannot both insert. Rows go in user order, so that two retries naming the same
-   * users in different orders wait on each other in one order instead of deadlocking.
+   * Stores one request's notifications (one per user; a user who already has a notification
+   * with this idempotency key gets none and is absent from the result). Concurrent requests
+   * share one INSERT and so one commit (see insertTogether): a commit's disk flush, not the
+   * rows, is what one insert per request pays for. Each caller is answered after that commit.
    */
-  async insert(rows: NotificationRows): Promise<CreatedNotification[]> {
-    const created = await this.prisma.$queryRaw<CreatedRow[]>`
-      INSERT INTO notifications (user_id, data, category, idempotency_key)
-      SELECT recipient.user_id, ${rows.dataJson}::jsonb, ${rows.category}, ${rows.idempotencyKey}
-      FROM unnest(${rows.userIds}::text[]) AS recipient(user_id)
-      ORDER BY recipient.user_id
-      ON CONFLICT (user_id, idempotency_key) DO NOTHING
-      RETURNING id, user_id, created_at`;
-    return created.map(toCreated);
+  insert(rows: NotificationRows): Promise<CreatedNotification[]> {
+    return this.inserts.submit(rows);
+  }
+
+  /**
+   * The rows of several requests in one statement, answered per request. Ids are drawn from
+   * the sequence first, so that what was inserted can be told apart per request (RETURNING
+   * follows no order). Rows go in user order, so that two statements naming the same users in
+   * different orders wait on each other in one order instead of deadlocking. ON CONFLICT waits
+   * for a racing insert of the same idempotency key to commit, so retries can't both insert.
+   */
+  private async insertTogether(requests: NotificationRows[]): Promise<CreatedNotification[][]> {
+    const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
+    const created = await this.prisma.$queryRaw<(CreatedRow & { request: bigint })[]>`
+      WITH requests AS MATERIALIZED (
+        SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key
+        FROM unnest(${requests.map((request) => request.dataJson)}::text[], ${requests.map((request) => request.category)}::text[],
+                    ${requests.map((request) => request.idempotencyKey)}::text[])
+          WITH ORDINALITY AS r(data, category, idempotency_key, request)
+      ), recipients AS MATERIALIZED (
+        SELECT nextval('notifications_id_seq') AS id, x.user_id, x.request
+        FROM unnest(${recipients.map((recipient) => recipient.userId)}::text[], ${recipients.map((recipient) => recipient.request)}::bigint[]) AS x(user_id, request)
+      ), inserted AS (
+        INSERT INTO notifications (id, user_id, data, category, idempotency_key)
+        SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key
+        FROM recipients JOIN requests USING (request)
+        ORDER BY recipients.user_id
+        ON CONFLICT (user_id, idempotency_key) DO NOTHING
+        RETURNING id, user_id, created_at
+      )
+      SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request
+      FROM inserted JOIN recipients USING (id)`;
+    const byRequest = requests.map((): CreatedNotification[] => []);
+    for (const row of created) byRequest[Number(row.request) - 1].push(toCreated(row));
+    return byRequest;
   }
 
   async findByIdempotencyKey(userIds: readonly string[], idempotencyKey: string): Promise<CreatedNotification[]> {
