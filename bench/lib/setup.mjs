@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { createDatabase, registerTickets, ROOT, startServer } from './env.mjs';
+import { Worker } from './procs.mjs';
+
+export const worker = (name, execArgv) => new Worker(join(ROOT, `bench/workers/${name}.mjs`), name, execArgv);
+
+export const userIds = (prefix, n) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+/**
+ * Splits `devices` over `fleets` fleet processes (each stays far below the ~20k descriptors of
+ * one process), each fleet connecting from its own 127.0.0.x source addresses.
+ */
+export async function connectFleets(base, devices, { fleets = 1, addressesPerFleet = 1 } = {}) {
+  const workers = Array.from({ length: fleets }, (_, i) => worker('fleet'));
+  const per = Math.ceil(devices.length / fleets);
+  const results = await Promise.all(
+    workers.map((fleet, i) =>
+      fleet.call('connect', {
+        base,
+        devices: devices.slice(i * per, (i + 1) * per),
+        localAddresses: Array.from({ length: addressesPerFleet }, (_, a) => `127.0.0.${2 + i * addressesPerFleet + a}`),
+      }, 600_000),
+    ),
+  );
+  const open = results.reduce((sum, r) => sum + r.open, 0);
+  const failures = results.reduce((sum, r) => sum + r.failures, 0);
+  if (failures > 0) throw new Error(`${failures} of ${devices.length} devices failed to connect`);
+  await Promise.all(workers.map((fleet, i) => fleet.call('waitFirstFrames', { expected: Math.min(per, devices.length - i * per) })));
+  return {
+    workers,
+    open,
+    connectMs: Math.max(...results.map((r) => r.ms)),
+    mark: () => Promise.all(workers.map((fleet) => fleet.call('mark'))),
+    async arrivals() {
+      const reports = await Promise.all(workers.map((fleet) => fleet.call('report')));
+      return new Map(reports.flatMap((r) => r.arrivals));
+    },
+    async stop() {
+      await Promise.all(workers.map((fleet) => fleet.call('closeAll').catch(() => undefined)));
+      await Promise.all(workers.map((fleet) => fleet.stop()));
+    },
+  };
+}
+
+/** pns on a fresh database, with one device connected (by ticket) for each of `users`. */
+export async function pnsWithDevices(ctx, dbName, users, { env = {}, fleets = 1, addressesPerFleet = 1, profile = ctx.profile, inspect = false } = {}) {
+  const databaseUrl = await createDatabase(ctx.db.url, dbName);
+  // BENCH_PNS_ENV: extra pns variables as JSON, for trying a setting (e.g. {"HEARTBEAT_INTERVAL":"1h"}).
+  env = { ...JSON.parse(process.env.BENCH_PNS_ENV ?? '{}'), ...env };
+  const server = await startServer('pns', { databaseUrl, env, inspect, profileDir: profile ? ctx.profileDir : undefined });
+  const tickets = await registerTickets(server.base, users);
+  const devices = users.map((user, i) => ({ user, path: `/subscribe?connectionId=${tickets[i]}` }));
+  const fleet = users.length > 0 ? await connectFleets(server.ws, devices, { fleets, addressesPerFleet }) : undefined;
+  return { databaseUrl, server, fleet };
+}
+
+/** The bare ws server with one device for each of `users`. */
+export async function bareWithDevices(users, { fleets = 1, addressesPerFleet = 1 } = {}) {
+  const server = await startServer('bare-ws');
+  const devices = users.map((user) => ({ user, path: `/subscribe?user=${encodeURIComponent(user)}` }));
+  const fleet = await connectFleets(server.ws, devices, { fleets, addressesPerFleet });
+  return { server, fleet };
+}
