@@ -5,8 +5,14 @@ import { PrismaService } from '../database/prisma.service.js';
 export class UnseenChangesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** One statement, autocommit: it holds the notify lock only for its own tiny commit. */
+  /**
+   * One autocommit statement: it holds the notify lock only for its own tiny commit. A NOTIFY
+   * takes a transaction id, so its commit would wait for a WAL flush of its own; the
+   * announcement carries no data (the notifications were committed, and flushed, before), so
+   * it commits asynchronously. A crash that loses one is caught by the count reconciliation.
+   */
   async notify(channel: string, payloads: readonly string[]): Promise<void> {
-    await this.prisma.$executeRaw`SELECT pg_notify(${channel}, payload) FROM unnest(${payloads}::text[]) AS payload`;
+    await this.prisma.$executeRaw`
+      SELECT set_config('synchronous_commit', 'off', true), pg_notify(${channel}, payload) FROM unnest(${payloads}::text[]) AS payload`;
   }
 }
