@@ -40,7 +40,7 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
  */
 @Injectable()
 export class NotificationsRepository {
-  private readonly inserts = new Batcher<NotificationRows, CreatedNotification[]>((requests) => this.insertTogether(requests), {
+  private readonly inserts = new Batcher<NotificationRows, CreatedNotification[]>((requests) => this.insertAll(requests), {
     // A few statements at once keep the pool busy; more would only make each batch smaller.
     maxInFlight: 4,
     maxWeight: 5_000,
@@ -52,7 +52,7 @@ export class NotificationsRepository {
   /**
    * Stores one request's notifications (one per user; a user who already has a notification
    * with this idempotency key gets none and is absent from the result). Concurrent requests
-   * share one INSERT and so one commit (see insertTogether): a commit's disk flush, not the
+   * share one INSERT and so one commit (see insertAll): a commit's disk flush, not the
    * rows, is what one insert per request pays for. Each caller is answered after that commit.
    */
   insert(rows: NotificationRows): Promise<CreatedNotification[]> {
@@ -60,13 +60,13 @@ export class NotificationsRepository {
   }
 
   /**
-   * The rows of several requests in one statement, answered per request. Ids are drawn from
-   * the sequence first, so that what was inserted can be told apart per request (RETURNING
-   * follows no order). Rows go in user order, so that two statements naming the same users in
+   * The rows of several requests in one statement, answered per request: all are stored or
+   * none is. Ids are drawn from the sequence first, in the requests' order (so that is their
+   * creation order), and tell apart what was inserted per request (RETURNING follows no order). Rows go in user order, so that two statements naming the same users in
    * different orders wait on each other in one order instead of deadlocking. ON CONFLICT waits
    * for a racing insert of the same idempotency key to commit, so retries can't both insert.
    */
-  private async insertTogether(requests: NotificationRows[]): Promise<CreatedNotification[][]> {
+  async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
     const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
     const created = await this.prisma.$queryRaw<(CreatedRow & { request: bigint })[]>`
       WITH requests AS MATERIALIZED (
@@ -170,21 +170,6 @@ export class NotificationsRepository {
       ORDER BY created_at DESC, id DESC
       LIMIT ${limit}`;
     return rows.map(toRecord);
-  }
-
-  /**
-   * One row per entry, each with its own user and data, in one statement: all are stored or
-   * none is. WITH ORDINALITY keeps the entries' order in the ids (their creation order).
-   * No idempotency key, so no unique-index waits; the count trigger locks users in its own order.
-   */
-  async insertEach(entries: readonly { userId: string; dataJson: string }[]): Promise<CreatedNotification[]> {
-    const created = await this.prisma.$queryRaw<CreatedRow[]>`
-      INSERT INTO notifications (user_id, data)
-      SELECT entry.user_id, entry.data::jsonb
-      FROM unnest(${entries.map((entry) => entry.userId)}::text[], ${entries.map((entry) => entry.dataJson)}::text[]) WITH ORDINALITY AS entry(user_id, data, position)
-      ORDER BY entry.position
-      RETURNING id, user_id, created_at`;
-    return created.map(toCreated).sort((a, b) => compareIds(a.id, b.id));
   }
 
   /**

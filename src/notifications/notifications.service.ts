@@ -54,8 +54,7 @@ export class NotificationsService {
     };
 
     const inserted = await this.repository.insert(rows);
-    this.changes.publish(inserted.map((created) => created.userId));
-    this.metrics?.notificationsCreated.inc(inserted.length);
+    this.announceStored(inserted);
     const byUser = new Map(inserted.map((created) => [created.userId, created]));
     if (byUser.size < userIds.length && rows.idempotencyKey !== null) {
       // Retries of an earlier request: its rows were committed before our insert skipped them.
@@ -133,16 +132,15 @@ export class NotificationsService {
     const rows = entries.map((entry, index) => {
       try {
         if (!isUserId(entry.userId)) throw new InvalidInputError(`${USER_ID_RULE} (got ${JSON.stringify(entry.userId)})`);
-        return { userId: entry.userId, dataJson: this.serializeData(entry.data) };
+        return { userIds: [entry.userId], dataJson: this.serializeData(entry.data), category: null, idempotencyKey: null };
       } catch (error) {
         if (error instanceof InvalidInputError) throw new InvalidInputError(`entry ${index}: ${error.message}`);
         if (error instanceof PayloadTooLargeError) throw new PayloadTooLargeError(`entry ${index}: ${error.message}`);
         throw error;
       }
     });
-    const inserted = await this.repository.insertEach(rows);
-    this.changes.publish(inserted.map((created) => created.userId));
-    this.metrics?.notificationsCreated.inc(inserted.length);
+    const inserted = (await this.repository.insertAll(rows)).flat();
+    this.announceStored(inserted);
     return inserted;
   }
 
@@ -161,6 +159,12 @@ export class NotificationsService {
   /** Oldest first, strictly after `after` in creation order. */
   createdAfterInOrder(userId: string, after: PagePosition, limit: number): Promise<NotificationRecord[]> {
     return this.repository.createdAfterInOrder(userId, after, limit);
+  }
+
+  /** After the commit that stored them: every instance hears of the users' new counts. */
+  private announceStored(inserted: readonly CreatedNotification[]): void {
+    this.changes.publish(inserted.map((created) => created.userId));
+    this.metrics?.notificationsCreated.inc(inserted.length);
   }
 
   private serializeData(data: unknown): string {
