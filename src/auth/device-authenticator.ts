@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { AuthDelegate } from './auth-delegate.js';
-import { isOriginAllowed, normalizeOrigin } from './origin.js';
+import { isOriginAllowed } from './origin.js';
 import { TicketsService } from './tickets.service.js';
 
 export type DeviceAuthResult = { ok: true; userId: string } | { ok: false; status: 401 | 403 | 503; message: string };
@@ -15,19 +15,15 @@ export type DeviceAuthResult = { ok: true; userId: string } | { ok: false; statu
 @Injectable()
 export class DeviceAuthenticator {
   private readonly logger = new Logger(DeviceAuthenticator.name);
-  private readonly allowedOrigins: ReadonlySet<string> | undefined;
 
   constructor(
-    config: AppConfig,
+    private readonly config: AppConfig,
     private readonly tickets: TicketsService,
     private readonly delegate: AuthDelegate,
-  ) {
-    // The config accepts only http(s) origins, so each normalizes.
-    this.allowedOrigins = config.allowedOrigins && new Set(config.allowedOrigins.map((origin) => normalizeOrigin(origin)!));
-  }
+  ) {}
 
   isOriginAllowed(origin: string | undefined): boolean {
-    return isOriginAllowed(this.allowedOrigins, origin);
+    return isOriginAllowed(this.config.allowedOrigins, origin);
   }
 
   /** Never rejects: a failure of pns's own is a 503, so every transport can answer with the status. */

@@ -6,7 +6,7 @@ import { DeviceAuthenticator } from '../auth/device-authenticator.js';
 import { Bus } from '../bus/bus.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConnectionsService } from '../gateway/connections.service.js';
-import { MAX_FRAME_BYTES } from '../gateway/device.gateway.js';
+import { MAX_FRAME_BYTES, textOf } from '../gateway/device.gateway.js';
 import { DeviceRegistry } from '../gateway/device-registry.js';
 import { Heartbeat } from '../gateway/heartbeat.js';
 import { closeGoingAway, UpgradeAuthentication } from '../gateway/upgrade-authentication.js';
@@ -125,9 +125,4 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
 function sendEvents(socket: WebSocket, events: CompatEvent[]): Promise<void> {
   if (socket.readyState !== WebSocket.OPEN) return Promise.resolve();
   return new Promise((resolve) => socket.send(JSON.stringify(events), () => resolve()));
-}
-
-function textOf(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

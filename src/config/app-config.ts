@@ -13,8 +13,8 @@ export class AppConfig {
   readonly appTokenGenerated: boolean;
   readonly authDelegateUrl: string | undefined;
   readonly authDelegateTimeoutMs: number;
-  /** Unset: any origin may open a device connection. */
-  readonly allowedOrigins: readonly string[] | undefined;
+  /** As browsers send them (`https://app.example`, default port dropped); unset: any origin. */
+  readonly allowedOrigins: ReadonlySet<string> | undefined;
   readonly seenRetentionMs: number;
   /** Unset: unseen notifications are kept until seen. */
   readonly unseenRetentionMs: number | undefined;

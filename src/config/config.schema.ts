@@ -73,6 +73,9 @@ export function loadConfig(env: Environment): AppConfig {
   for (const origin of origins ?? []) {
     if (!isHttpUrl(origin)) fail('ALLOWED_ORIGINS', `"${origin}" is not an http(s) origin`, undefined);
   }
+  // In the form browsers send in Origin (lower-cased host, default port dropped), so that
+  // checking one is a set lookup.
+  const allowedOrigins = origins?.length ? new Set(origins.filter(isHttpUrl).map((origin) => new URL(origin).origin)) : undefined;
 
   const retentionCron = read('RETENTION_CRON') ?? EVERY_15_MINUTES;
   if (retentionCron !== 'off' && !validateCronExpression(retentionCron).valid) {
@@ -91,7 +94,7 @@ export function loadConfig(env: Environment): AppConfig {
     appTokenGenerated: configuredToken === undefined,
     authDelegateUrl: httpUrl('AUTH_DELEGATE_URL'),
     authDelegateTimeoutMs: positiveInteger('AUTH_DELEGATE_TIMEOUT_MS', 3000),
-    allowedOrigins: origins?.length ? origins : undefined,
+    allowedOrigins,
     seenRetentionMs: duration('SEEN_RETENTION', '30d'),
     unseenRetentionMs: optionalDuration('UNSEEN_RETENTION'),
     retentionCron: retentionCron === 'off' ? undefined : retentionCron,

@@ -18,9 +18,7 @@ const PREFLIGHT_MAX_AGE_SECONDS = 600;
  * delegation authenticates with the page's cookies: the wildcard `*` would forbid them. Other
  * origins get no CORS headers, and the device transports refuse them with 403 anyway.
  */
-export function deviceCors(allowedOrigins: readonly string[] | undefined) {
-  // The config accepts only http(s) origins, so each normalizes.
-  const allowed = allowedOrigins && new Set(allowedOrigins.map((origin) => normalizeOrigin(origin)!));
+export function deviceCors(allowed: ReadonlySet<string> | undefined) {
   return (request: IncomingMessage, response: ServerResponse, next: Next): void => {
     if (!CORS_PATHS.has(pathOf(request.url))) return next();
     // Answers differ by Origin: caches must keep them apart.
