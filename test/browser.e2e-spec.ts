@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import request from 'supertest';
 import type { ClientOptions, ClientEvents, createClient, Item, PnsClient } from '../client/src/pns-client';
 import { auth, startApp, type RunningApp } from './support/app';
-import { expectClientBuilt } from './support/client-build';
+import { expectClientBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
 import { postNotification, registerTicket, unseenCount } from './support/devices';
 import { newUser } from './support/factories';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { startApp, type RunningApp } from './support/app';
-import { BUILT_CLIENT, expectClientBuilt } from './support/client-build';
+import { BUILT_CLIENT, expectClientBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
 
 describe('the browser client and the demo page (contract §7)', () => {

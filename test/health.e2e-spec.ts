@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { applyMigrations } from '../src/database/migrator';
 import { auth, startApp, type RunningApp } from './support/app';
-import { buildForTests } from './support/build';
+import { expectServerBuilt } from './support/build';
 import { startEmbeddedPostgresProcess, type EmbeddedPostgresProcess } from './support/embedded-postgres-process';
 import { newUser } from './support/factories';
 
@@ -20,7 +20,7 @@ describe('health', () => {
   let pns: RunningApp;
 
   beforeAll(async () => {
-    build = await buildForTests('health');
+    build = await expectServerBuilt();
     dataDir = await mkdtemp(join(tmpdir(), 'pns-health-'));
     await chmod(dataDir, 0o755);
     database = await startEmbeddedPostgresProcess(build, dataDir);

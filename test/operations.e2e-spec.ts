@@ -7,6 +7,7 @@ import { connectCounted, registerTicket } from './support/devices';
 import { newUser } from './support/factories';
 import { FakeDelegate } from './support/fake-delegate';
 import { LogCapture } from './support/log-capture';
+import { expectServerBuilt } from './support/build';
 import { startServerProcess, stopServerProcesses } from './support/server-process';
 
 jest.setTimeout(60_000);
@@ -124,6 +125,8 @@ describe('graceful shutdown', () => {
 });
 
 describe('configuration at start', () => {
+  beforeAll(expectServerBuilt);
+
   it('stops with a non-zero exit and a message naming every bad variable', () => {
     const result = spawnSync(process.execPath, ['dist/main.js'], {
       env: { PATH: process.env.PATH, PORT: 'eighty', SEEN_RETENTION: '30 days', AUTH_DELEGATE_URL: 'not-a-url' },

@@ -9,7 +9,7 @@ import { RETENTION_JOB } from '../src/retention/retention.scheduler';
 import { RETENTION_BATCH_SIZE, RetentionService } from '../src/retention/retention.service';
 import { AgedRows } from './support/aged-rows';
 import { auth, startApp, type RunningApp } from './support/app';
-import { buildForTests } from './support/build';
+import { expectServerBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
 import { Device } from './support/device';
 import { startEmbeddedPostgresProcess } from './support/embedded-postgres-process';
@@ -253,7 +253,7 @@ describe('the in-process schedule', () => {
 describe('npm run retention', () => {
   let build: string;
   beforeAll(async () => {
-    build = await buildForTests('retention');
+    build = await expectServerBuilt();
   });
 
   it('runs one pass against a running server database, prints what it deleted, exits 0, and the server pushes the new counts', async () => {

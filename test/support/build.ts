@@ -1,18 +1,30 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What `npm run build` makes (npm test's pretest runs it): the server, and the served client. */
+export const BUILT_SERVER = 'dist';
+export const BUILT_CLIENT = 'dist/client/pns-client.js';
 
 /**
- * Compiles the current sources into `dist/test-build/<name>` and returns that folder, for tests
- * that run pns code in a child process. A folder per test file, not dist/ itself, which other
- * test files run while this one builds. Inside the project, so node_modules and the
- * package's `"type": "module"` apply. Needs the generated Prisma client (`npm test` makes it).
+ * For tests that run pns as ops do (`node dist/…`): fails unless the build is newer than every
+ * source file, so a stale build is never what gets tested. Answers the build's folder.
  */
-export async function buildForTests(name: string): Promise<string> {
-  const outDir = `dist/test-build/${name}`;
-  await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', outDir]).catch((error: { stdout?: string }) => {
-    // Type errors in files being worked on still emit JavaScript: the type check is `npm run
-    // typecheck`'s job, and a file that did not emit fails the test that runs it.
-    if (!/error TS/.test(error.stdout ?? '')) throw error;
-  });
-  return outDir;
+export async function expectServerBuilt(): Promise<string> {
+  await expectNewer(join(BUILT_SERVER, 'main.js'), await filesUnder('src'));
+  return BUILT_SERVER;
+}
+
+export function expectClientBuilt(): Promise<void> {
+  return expectNewer(BUILT_CLIENT, ['client/src/pns-client.ts']);
+}
+
+async function expectNewer(built: string, sources: readonly string[]): Promise<void> {
+  const builtAt = (await stat(built).catch(() => undefined))?.mtimeMs;
+  const changedAt = Math.max(...(await Promise.all(sources.map(async (source) => (await stat(source)).mtimeMs))));
+  if (builtAt === undefined || builtAt < changedAt) throw new Error(`${built} is missing or older than the sources: run \`npm run build\` (npm test does)`);
+}
+
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
 }

