@@ -244,21 +244,23 @@ export async function topStatements(url, limit = 8) {
 export { once };
 
 /**
- * EXPLAIN ANALYZE of pns's ingest statement (NotificationsRepository.insert) for `users`, rolled
- * back: where one insert's time goes, the count trigger's share included.
+ * EXPLAIN ANALYZE of pns's ingest statement (NotificationsRepository.insertAll, its very text)
+ * for one request naming `users`, rolled back: where one insert's time goes, the count
+ * trigger's share included.
  */
 export async function explainIngest(url, users) {
+  const { INSERT_NOTIFICATIONS } = await import(join(BUILD, 'notifications/insert-notifications.sql.js'));
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     await client.query('BEGIN');
-    const { rows } = await client.query(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF)
-       INSERT INTO notifications (user_id, data, category, idempotency_key)
-       SELECT recipient.user_id, $1::jsonb, $2, $3 FROM unnest($4::text[]) AS recipient(user_id)
-       ORDER BY recipient.user_id ON CONFLICT (user_id, idempotency_key) DO NOTHING RETURNING id, user_id, created_at`,
-      [JSON.stringify({ title: 'bench explain' }), null, null, users],
-    );
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${INSERT_NOTIFICATIONS}`, [
+      [JSON.stringify({ title: 'bench explain' })],
+      [null],
+      [null],
+      users,
+      users.map(() => 1),
+    ]);
     return rows.map((row) => row['QUERY PLAN']);
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -17,10 +17,13 @@ export function requestLog(logger = new Logger('HTTP')) {
     response.setHeader('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     response.once('finish', () => {
+      const failed = response.statusCode >= 500;
+      // Most deployments drop verbose lines: then the hot path should not format them.
+      if (!failed && !Logger.isLevelEnabled('verbose')) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const route = (request.route as { path?: string } | undefined)?.path ?? '(unmatched)';
       const line = `${request.method} ${request.baseUrl}${route} ${response.statusCode} ${ms.toFixed(1)}ms id=${requestId}`;
-      if (response.statusCode >= 500) logger.error(line);
+      if (failed) logger.error(line);
       else logger.verbose(line);
     });
     next();

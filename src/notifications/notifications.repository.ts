@@ -2,10 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Batcher } from '../common/batcher.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 
 interface CreatedRow {
-  id: bigint;
+  /** A bigint through Prisma, the int8's decimal text through pg. */
+  id: bigint | string;
   user_id: string;
   created_at: Date;
 }
@@ -37,6 +39,11 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
 /**
  * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
  * init migration), never here: every statement below keeps them right by construction.
+ *
+ * The two statements every notification runs, its insert and the count read before its frame,
+ * go to pg directly as named prepared statements: parsed and planned once per connection, and
+ * past the Prisma client's per-query interpreter, which cost more CPU than the rest of the
+ * request's database work (docs/performance.md, single ingest). Everything else uses Prisma.
  */
 @Injectable()
 export class NotificationsRepository {
@@ -62,33 +69,27 @@ export class NotificationsRepository {
   /**
    * The rows of several requests in one statement, answered per request: all are stored or
    * none is. Ids are drawn from the sequence first, in the requests' order (so that is their
-   * creation order), and tell apart what was inserted per request (RETURNING follows no order). Rows go in user order, so that two statements naming the same users in
-   * different orders wait on each other in one order instead of deadlocking. ON CONFLICT waits
-   * for a racing insert of the same idempotency key to commit, so retries can't both insert.
+   * creation order), and tell apart what was inserted per request (RETURNING follows no
+   * order). Rows go in user order, so that two statements naming the same users in different
+   * orders wait on each other in one order instead of deadlocking. ON CONFLICT waits
+   * for a racing insert of the same idempotency key to commit, so retries can't both insert;
+   * its WHERE names the predicate of the (partial) unique index it arbitrates on.
    */
   async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
     const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
-    const created = await this.prisma.$queryRaw<(CreatedRow & { request: bigint })[]>`
-      WITH requests AS MATERIALIZED (
-        SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key
-        FROM unnest(${requests.map((request) => request.dataJson)}::text[], ${requests.map((request) => request.category)}::text[],
-                    ${requests.map((request) => request.idempotencyKey)}::text[])
-          WITH ORDINALITY AS r(data, category, idempotency_key, request)
-      ), recipients AS MATERIALIZED (
-        SELECT nextval('notifications_id_seq') AS id, x.user_id, x.request
-        FROM unnest(${recipients.map((recipient) => recipient.userId)}::text[], ${recipients.map((recipient) => recipient.request)}::bigint[]) AS x(user_id, request)
-      ), inserted AS (
-        INSERT INTO notifications (id, user_id, data, category, idempotency_key)
-        SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key
-        FROM recipients JOIN requests USING (request)
-        ORDER BY recipients.user_id
-        ON CONFLICT (user_id, idempotency_key) DO NOTHING
-        RETURNING id, user_id, created_at
-      )
-      SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request
-      FROM inserted JOIN recipients USING (id)`;
+    const { rows } = await this.prisma.pool.query<{ id: string; user_id: string; created_at: Date; request: string }>({
+      name: 'pns_insert_notifications',
+      text: INSERT_NOTIFICATIONS,
+      values: [
+        requests.map((request) => request.dataJson),
+        requests.map((request) => request.category),
+        requests.map((request) => request.idempotencyKey),
+        recipients.map((recipient) => recipient.userId),
+        recipients.map((recipient) => recipient.request),
+      ],
+    });
     const byRequest = requests.map((): CreatedNotification[] => []);
-    for (const row of created) byRequest[Number(row.request) - 1].push(toCreated(row));
+    for (const row of rows) byRequest[Number(row.request) - 1].push(toCreated(row));
     return byRequest;
   }
 
@@ -117,8 +118,11 @@ export class NotificationsRepository {
 
   /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
   async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
-    const rows = await this.prisma.$queryRaw<{ user_id: string; unseen: number }[]>`
-      SELECT user_id, unseen FROM user_unseen_counts WHERE user_id = ANY(${userIds}::text[])`;
+    const { rows } = await this.prisma.pool.query<{ user_id: string; unseen: number }>({
+      name: 'pns_unseen_counts',
+      text: 'SELECT user_id, unseen FROM user_unseen_counts WHERE user_id = ANY($1::text[])',
+      values: [userIds],
+    });
     return new Map(rows.map((row) => [row.user_id, row.unseen]));
   }
 

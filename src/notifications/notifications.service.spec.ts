@@ -80,6 +80,14 @@ describe('NotificationsService on a real database', () => {
       }
       expect(await service.unseenCount(users[0])).toBe(10);
     });
+    it('indexes only the notifications that have an idempotency key, which keys without one never needed', async () => {
+      const userId = newUser();
+      await Promise.all([post(userId), post(userId), service.create({ userIds: [userId], data: 1, idempotencyKey: 'only' })]);
+      const [index] = await prisma.$queryRaw<{ indexdef: string }[]>`
+        SELECT indexdef FROM pg_indexes WHERE indexname = 'notifications_user_idempotency_key'`;
+      expect(index.indexdef).toMatch(/^CREATE UNIQUE INDEX .* WHERE \(idempotency_key IS NOT NULL\)$/);
+      expect(await storedRows(userId)).toBe(3);
+    });
   });
 
   describe('unseen counts (kept by the triggers)', () => {
