@@ -131,6 +131,25 @@ describe('the retention policy', () => {
 });
 
 describe('deleting in batches', () => {
+  it('stops a pass between batches when the server shuts down, every batch it ran committed', async () => {
+    const fixture = await startFixture({ SEEN_RETENTION: '30d' });
+    const users = Array.from({ length: 20 }, () => newUser('stopped'));
+    await fixture.rows.notifications(users, 1000, '100 days', '40 days');
+    const storedRows = async () => Number((await fixture.rows.query<{ count: string }>('SELECT count(*) FROM notifications WHERE user_id = ANY($1)', [users])).rows[0].count);
+    try {
+      const pass = fixture.pass();
+      while ((await storedRows()) === 20_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      await fixture.pns.close();
+      const result = await pass;
+      // The pass rests between batches, so it was still running: it stopped, it did not finish.
+      expect(result!.batches).toBeLessThan(20_000 / RETENTION_BATCH_SIZE);
+      expect(await storedRows()).toBe(20_000 - result!.seen);
+    } finally {
+      await fixture.rows.close();
+    }
+  });
+
+
   it('deletes 200,000 expired rows in several batches while concurrent POSTs keep succeeding', async () => {
     const fixture = await startFixture({ SEEN_RETENTION: '30d', UNSEEN_RETENTION: '90d' });
     try {

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { join } from 'node:path';
 import { latencyChart } from '../lib/chart.mjs';
 import { cpuDuring } from '../lib/cpu.mjs';
-import { BUILD, ROOT, TOKEN } from '../lib/env.mjs';
+import { BUILD, query, ROOT, TOKEN } from '../lib/env.mjs';
 import { run as runCommand } from '../lib/procs.mjs';
 import { pnsWithDevices, userIds, worker } from '../lib/setup.mjs';
 import { ms, summarize } from '../lib/stats.mjs';
@@ -57,11 +57,12 @@ function watchRetentionLock(url) {
         lastUs = nowUs();
         // What the database's busy sessions wait on meanwhile (sampled): the reason for slow ingest.
         const { rows: active } = await client.query(
-          `SELECT left(query, 40) AS query, coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait
+          `SELECT left(query, 200) AS query, backend_type, coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait
            FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()`,
         );
-        for (const { query, wait } of active) {
-          const key = `${/DELETE|expired_seen/.test(query) ? 'retention' : 'pns API'} ${wait}`;
+        for (const { query, backend_type: backendType, wait } of active) {
+          const who = backendType === 'autovacuum worker' ? 'autovacuum' : /expired_seen/.test(query) ? 'retention' : 'pns API';
+          const key = `${who} ${wait}`;
           waits[key] = (waits[key] ?? 0) + 1;
         }
       }
@@ -77,6 +78,17 @@ function watchRetentionLock(url) {
       return { firstUs, lastUs, waits };
     },
   };
+}
+
+/** The whole server's WAL so far (pg_stat_wal): what every commit has to flush behind. */
+async function walTotals(url) {
+  const [row] = await query(url, 'SELECT wal_records::float8 AS records, wal_fpi::float8 AS "fullPageImages", wal_bytes::float8 AS bytes FROM pg_stat_wal');
+  return row;
+}
+
+function walBetween(before, after, seconds) {
+  const delta = Object.fromEntries(Object.keys(before).map((key) => [key, after[key] - before[key]]));
+  return { ...delta, megabytesPerSecond: delta.bytes / 1e6 / seconds };
 }
 
 /** Latencies (ms) of the posts sent within [fromUs, toUs). */
@@ -115,10 +127,13 @@ export async function run(ctx) {
 
     // Warm-up at the same rate (JIT, pool, the devices' first frames), not measured.
     await post(3000);
+    const walBeforeQuiet = await walTotals(pns.databaseUrl);
     const quiet = await post(quietSeconds * 1000);
+    const walQuiet = walBetween(walBeforeQuiet, await walTotals(pns.databaseUrl), quietSeconds);
     const without = window(quiet, 0, Infinity);
 
     // The pass as ops run it: `npm run retention`'s program, in a process of its own.
+    const walBeforePass = await walTotals(pns.databaseUrl);
     const posting = post(maxPassSeconds * 1000);
     const commandStarted = nowUs();
     const lock = watchRetentionLock(pns.databaseUrl);
@@ -127,6 +142,7 @@ export async function run(ctx) {
       runCommand(process.execPath, [join(BUILD, 'retention.js')], { onSpawn: (child) => (retentionPid.pid = child.pid), cwd: ROOT, env: { PATH: process.env.PATH, DATABASE_URL: pns.databaseUrl, SEEN_RETENTION: '30d', LOG_LEVEL: 'warn' } }),
     );
     const commandEnded = nowUs();
+    const walPass = walBetween(walBeforePass, await walTotals(pns.databaseUrl), (commandEnded - commandStarted) / 1e6);
     const { firstUs: passStarted, lastUs: passEnded, waits } = await lock.stop();
     console.log(`  database sessions during the pass (samples): ${JSON.stringify(waits)}`);
     const during = await posting;
@@ -136,6 +152,7 @@ export async function run(ctx) {
     const passSeconds = (passEnded - passStarted) / 1e6;
     const ratio = withRetention.p99 / without.p99;
     console.log(`  ${pass.stdout.trim()} in ${passSeconds.toFixed(1)} s; p99 ${ms(without.p99)} → ${ms(withRetention.p99)} ms`);
+    console.log(`  WAL: ${walQuiet.megabytesPerSecond.toFixed(1)} MB/s with ingest alone, ${walPass.megabytesPerSecond.toFixed(1)} MB/s during the command (${walPass.fullPageImages} full-page images)`);
     return {
       summary: `${expired.toLocaleString('en')} rows seen 40 days ago, SEEN_RETENTION=30d; open-loop ingest at ${rate}/s (half the peak), 1,000 devices; retention pass: ${pass.stdout.trim()} in ${passSeconds.toFixed(1)} s`,
       table: {
@@ -154,7 +171,7 @@ export async function run(ctx) {
           { name: `during the pass (${passSeconds.toFixed(0)} s)`, ladder: withRetention.ladder },
         ]),
       ],
-      details: { waitsDuringPass: waits, rate, peak, peakSource, pass: pass.stdout.trim(), passSeconds, commandSeconds: (commandEnded - commandStarted) / 1e6, startup, cores, without, withRetention, after, droppedDuring: during.dropped },
+      details: { waitsDuringPass: waits, wal: { ingestAlone: walQuiet, duringCommand: walPass }, rate, peak, peakSource, pass: pass.stdout.trim(), passSeconds, commandSeconds: (commandEnded - commandStarted) / 1e6, startup, cores, without, withRetention, after, droppedDuring: during.dropped },
     };
   } finally {
     await poster.stop();

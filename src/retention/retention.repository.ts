@@ -43,7 +43,13 @@ export class RetentionRepository {
     // NULL makes the unseen clause false: with UNSEEN_RETENTION unset nothing unseen is chosen.
     const unseenSeconds = policy.unseenRetentionMs === undefined ? null : policy.unseenRetentionMs / 1000;
     const [deleted] = await this.prisma.$queryRaw<DeletedBatch[]>`
-      WITH expired_seen AS (
+      WITH unflushed_commit AS (
+        -- This batch's commit does not wait for its WAL to reach the disk. A batch lost in a
+        -- crash loses its rows' deletion and their count change together, and the next pass
+        -- deletes them again; meanwhile ingest's commits stop queueing behind these flushes.
+        -- (Referenced below: an unreferenced SELECT in WITH is never run.)
+        SELECT set_config('synchronous_commit', 'off', true)
+      ), expired_seen AS (
         SELECT id FROM notifications
         -- Seen more than SEEN_RETENTION ago. "seen_at < x" implies "seen_at IS NOT NULL", so the
         -- partial index notifications_seen_at serves this, oldest first, stopping at the limit.
@@ -82,7 +88,8 @@ export class RetentionRepository {
         (SELECT count(*) FROM deleted_notifications WHERE NOT was_unseen)::int AS seen,
         (SELECT count(*) FROM deleted_notifications WHERE was_unseen)::int AS unseen,
         (SELECT count(*) FROM deleted_tickets)::int AS tickets,
-        (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications WHERE was_unseen) AS "usersWithFewerUnseen"`;
+        (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications WHERE was_unseen) AS "usersWithFewerUnseen"
+      FROM unflushed_commit`;
     return deleted;
   }
 

@@ -1,14 +1,24 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { RetentionRepository, type RetentionPolicy } from './retention.repository.js';
 
 /**
- * Small enough that each batch's transaction holds its locks for about a tenth of a second, so
- * deleting a million expired rows never stalls ingest; large enough to keep batches few.
+ * What ingest feels is each batch's burst of WAL, which every concurrent commit must flush
+ * ahead of its own: 1,000 rows keeps that burst short. Larger batches, or resting
+ * between them, made ingest's p99 worse (docs/performance.md, retention under load).
  */
-export const RETENTION_BATCH_SIZE = 5000;
+export const RETENTION_BATCH_SIZE = 1000;
+
+/**
+ * After each batch the pass rests this many times as long as the batch took, so it never takes
+ * more than a quarter of a core from the database: deleting takes about 8 µs of database CPU a row,
+ * and a pass running flat out on a small machine starved ingest of CPU (docs/performance.md).
+ * A million rows then take about a minute, which a job that runs every 15 minutes can spare.
+ */
+export const RETENTION_REST_PER_BATCH_TIME = 3;
 
 export interface RetentionPassResult {
   readonly seen: number;
@@ -18,9 +28,10 @@ export interface RetentionPassResult {
 }
 
 @Injectable()
-export class RetentionService {
+export class RetentionService implements OnModuleDestroy {
   private readonly logger = new Logger('Retention');
   private readonly policy: RetentionPolicy;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly repository: RetentionRepository,
@@ -32,9 +43,14 @@ export class RetentionService {
     this.policy = { seenRetentionMs: config.seenRetentionMs, unseenRetentionMs: config.unseenRetentionMs, batchSize: RETENTION_BATCH_SIZE };
   }
 
+  /** A pass in flight stops after its current batch: each batch has committed on its own. */
+  onModuleDestroy(): void {
+    this.stopping.abort();
+  }
+
   /**
    * One retention pass over the whole database, unless another process is running one (then
-   * undefined): batches until one deletes less than a full batch of every kind.
+   * undefined): batches until one deletes less than a full batch of every kind, or shutdown.
    */
   async runPass(): Promise<RetentionPassResult | undefined> {
     const started = Date.now();
@@ -53,11 +69,15 @@ export class RetentionService {
   private async deleteInBatches(): Promise<RetentionPassResult> {
     let total: RetentionPassResult = { seen: 0, unseen: 0, tickets: 0, batches: 0 };
     for (;;) {
+      const started = performance.now();
       const batch = await this.repository.deleteExpiredBatch(this.policy);
       // Committed: devices on every instance hear their users' new counts.
       this.changes.publish(batch.usersWithFewerUnseen);
       total = { seen: total.seen + batch.seen, unseen: total.unseen + batch.unseen, tickets: total.tickets + batch.tickets, batches: total.batches + 1 };
       if (Math.max(batch.seen, batch.unseen, batch.tickets) < this.policy.batchSize) return total;
+      const restMs = (performance.now() - started) * RETENTION_REST_PER_BATCH_TIME;
+      await sleep(restMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      if (this.stopping.signal.aborted) return total;
     }
   }
 }
