@@ -5,6 +5,7 @@ import { CountPusher } from '../gateway/count-pusher.js';
 import { DeviceProtocol } from '../gateway/device-protocol.js';
 import { DeviceRegistry } from '../gateway/device-registry.js';
 import type { AnswerFrame, ErrorFrame } from '../gateway/frames.js';
+import { Rounds } from '../gateway/rounds.js';
 import { Metrics } from '../metrics/metrics.js';
 import { resumedEventId } from './last-event-id.js';
 import { SseStream } from './sse-stream.js';
@@ -20,8 +21,8 @@ export const MAX_SSE_HEARTBEAT_MS = 25_000;
 @Injectable()
 export class SseTransport implements OnModuleInit, OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
-  private readonly heartbeatMs: number;
-  private heartbeat: NodeJS.Timeout | undefined;
+  /** Each stream's comment in its own slice of the interval, as WebSocket pings are sent. */
+  private readonly heartbeat: Rounds<SseStream>;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -30,16 +31,16 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {
-    this.heartbeatMs = Math.min(config.heartbeatIntervalMs, MAX_SSE_HEARTBEAT_MS);
+    this.heartbeat = new Rounds(Math.min(config.heartbeatIntervalMs, MAX_SSE_HEARTBEAT_MS), (stream) => stream.heartbeat());
   }
 
   onModuleInit(): void {
-    this.heartbeat = setInterval(() => this.streams.forEach((stream) => stream.heartbeat()), this.heartbeatMs).unref();
+    this.heartbeat.start();
   }
 
   // 1001 as on WebSockets: the server is going away, reconnect (EventSource does by itself).
   onModuleDestroy(): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     for (const stream of [...this.streams]) {
       this.unregister(stream);
       stream.close(1001, 'server shutting down');
@@ -53,6 +54,7 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     const stream = new SseStream(response, resumedEventId(request));
     stream.open();
     this.streams.add(stream);
+    this.heartbeat.add(stream);
     this.registry.add(stream, userId, 'sse');
     response.once('close', () => this.unregister(stream));
     this.pusher.markDirty(userId);
@@ -67,6 +69,7 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
 
   private unregister(stream: SseStream): void {
     this.streams.delete(stream);
+    this.heartbeat.delete(stream);
     this.registry.remove(stream);
   }
 }
