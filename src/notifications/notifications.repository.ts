@@ -18,6 +18,11 @@ interface NotificationRow extends CreatedRow {
   seen_at: Date | null;
 }
 
+export interface SettledHorizon {
+  settledBefore: Date;
+  now: Date;
+}
+
 export interface NotificationRows {
   userIds: readonly string[];
   /** `data` already serialized: JSON `null` is then the jsonb value null, not SQL NULL. */
@@ -53,6 +58,19 @@ export class NotificationsRepository {
     maxWeight: 5_000,
     weight: (request) => request.userIds.length,
   });
+
+  /**
+   * A sweep starts every compat stream's pass at once, and each pass begins with the horizon:
+   * reads asked for together share one query. One asked for while a read runs waits for the
+   * next, which starts after it was asked, as the horizon's guarantee needs.
+   */
+  private readonly horizons = new Batcher<void, SettledHorizon>(
+    async (readers) => {
+      const horizon = await this.readSettledHorizon();
+      return readers.map(() => horizon);
+    },
+    { maxInFlight: 1, maxWeight: Number.POSITIVE_INFINITY, weight: () => 1 },
+  );
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -216,7 +234,11 @@ export class NotificationsRepository {
    *   moment before the backend reports it here, so one just starting may not be listed yet;
    * - truncated to the millisecond: a later transaction's created_at rounds to at least that.
    */
-  async settledHorizon(): Promise<{ settledBefore: Date; now: Date }> {
+  settledHorizon(): Promise<SettledHorizon> {
+    return this.horizons.submit();
+  }
+
+  private async readSettledHorizon(): Promise<SettledHorizon> {
     const [row] = await this.prisma.$queryRaw<{ settled_before: Date; now: Date }[]>`
       SELECT date_trunc('milliseconds', min(xact_start) - interval '20 milliseconds') AS settled_before, statement_timestamp() AS now
       FROM pg_stat_activity
