@@ -10,9 +10,13 @@ export class UnseenChangesRepository {
    * takes a transaction id, so its commit would wait for a WAL flush of its own; the
    * announcement carries no data (the notifications were committed, and flushed, before), so
    * it commits asynchronously. A crash that loses one is caught by the count reconciliation.
+   * Run for nearly every notification: a prepared statement on the pool (see PrismaService.pool).
    */
   async notify(channel: string, payloads: readonly string[]): Promise<void> {
-    await this.prisma.$executeRaw`
-      SELECT set_config('synchronous_commit', 'off', true), pg_notify(${channel}, payload) FROM unnest(${payloads}::text[]) AS payload`;
+    await this.prisma.pool.query({
+      name: 'pns_announce',
+      text: `SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, payload) FROM unnest($2::text[]) AS payload`,
+      values: [channel, payloads],
+    });
   }
 }

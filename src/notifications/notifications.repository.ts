@@ -44,11 +44,8 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
 /**
  * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
  * init migration), never here: every statement below keeps them right by construction.
- *
- * The two statements every notification runs, its insert and the count read before its frame,
- * go to pg directly as named prepared statements: parsed and planned once per connection, and
- * past the Prisma client's per-query interpreter, which cost more CPU than the rest of the
- * request's database work (docs/performance.md, single ingest). Everything else uses Prisma.
+ * The insert and the count read run for every notification: they are prepared statements on
+ * the pool (see PrismaService.pool); everything else goes through Prisma.
  */
 @Injectable()
 export class NotificationsRepository {
