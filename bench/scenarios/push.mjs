@@ -21,7 +21,6 @@ export async function run(ctx) {
     const poster = worker('poster');
     try {
       // Warm up (JIT, pools) on a user with no device, so the measured users all start at count 0.
-      // Warm up (JIT, pools) on a user with no device: every measured user starts at count 0.
       await poster.call('post', { base: target.server.base, path: '/api/notifications', token: TOKEN, rate: 200, durationMs: 2000, users: ['push-warmup'] });
       await target.fleet.mark();
       const groups = { server: target.server.pid, loadgen: poster.child.pid, devices: target.fleet.workers.map((w) => w.child.pid), harness: process.pid };

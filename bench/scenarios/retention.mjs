@@ -61,7 +61,7 @@ function watchRetentionLock(url) {
            FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND datname = current_database()`,
         );
         for (const { query, backend_type: backendType, wait } of active) {
-          const who = backendType === 'autovacuum worker' ? 'autovacuum' : /expired_seen/.test(query) ? 'retention' : 'pns API';
+          const who = backendType === 'autovacuum worker' ? 'autovacuum' : /unflushed_commit|expired_seen/.test(query) ? 'retention' : 'pns API';
           const key = `${who} ${wait}`;
           waits[key] = (waits[key] ?? 0) + 1;
         }
