@@ -1,11 +1,12 @@
 import { summarize } from './stats.mjs';
 
 /**
- * Joins the poster's log with the devices' arrivals. Posts go to users round-robin and every
- * user starts at count 0, so a user's k-th post is delivered by the first frame whose count
- * is ≥ k (coalesced frames deliver several posts at once). Latency: post sent → frame arrived.
+ * Joins the poster's log with the devices' arrivals. Posts go to users round-robin and a user
+ * starts at count `startCounts.get(user) ?? 0` (what earlier rounds stored), so its k-th post
+ * is delivered by the first frame whose count is ≥ start + k (coalesced frames deliver several
+ * posts at once). Latency: post sent → frame arrived. `stored` counts this round's posts per user.
  */
-export function pushLatencies(users, posted, arrivals) {
+export function pushLatencies(users, posted, arrivals, startCounts = new Map()) {
   const postsByUser = new Map();
   const http = [];
   let failed = 0;
@@ -23,10 +24,13 @@ export function pushLatencies(users, posted, arrivals) {
   }
   const push = [];
   let undelivered = 0;
+  const stored = new Map();
   for (const [user, sends] of postsByUser) {
-    const frames = (arrivals.get(user) ?? []).filter(([, count]) => count > 0);
+    const start = startCounts.get(user) ?? 0;
+    stored.set(user, sends.length);
+    const frames = (arrivals.get(user) ?? []).filter(([, count]) => count > start);
     for (let k = 1; k <= sends.length; k++) {
-      const frame = frames.find(([, count]) => count >= k);
+      const frame = frames.find(([, count]) => count >= start + k);
       if (!frame) {
         undelivered++;
         continue;
@@ -34,5 +38,5 @@ export function pushLatencies(users, posted, arrivals) {
       push.push((frame[0] - sends[k - 1]) / 1000);
     }
   }
-  return { push: summarize(push), http: summarize(http), failed, dropped: posted.dropped, undelivered };
+  return { push: summarize(push), http: summarize(http), failed, dropped: posted.dropped, undelivered, stored };
 }
