@@ -1,4 +1,4 @@
-import { summarize } from './stats.mjs';
+import { percentile, summarize } from './stats.mjs';
 
 /**
  * Joins the poster's log with the devices' arrivals. Posts go to users round-robin and a user
@@ -23,7 +23,9 @@ export function pushLatencies(users, posted, arrivals, startCounts = new Map()) 
     list.push(posted.sent[n]);
   }
   const push = [];
+  const pushBySecond = [];
   let undelivered = 0;
+  const firstSent = Math.min(...posted.sent.filter((_, n) => posted.status[n] === 201));
   const stored = new Map();
   for (const [user, sends] of postsByUser) {
     const start = startCounts.get(user) ?? 0;
@@ -35,8 +37,13 @@ export function pushLatencies(users, posted, arrivals, startCounts = new Map()) 
         undelivered++;
         continue;
       }
-      push.push((frame[0] - sends[k - 1]) / 1000);
+      const latency = (frame[0] - sends[k - 1]) / 1000;
+      push.push(latency);
+      const second = Math.floor((sends[k - 1] - firstSent) / 1e6);
+      (pushBySecond[second] ??= []).push(latency);
     }
   }
-  return { push: summarize(push), http: summarize(http), failed, dropped: posted.dropped, undelivered, stored };
+  // Whether a tail is spread over the run (saturation) or sits in a few seconds (a stall, a warm-up).
+  const p99BySecond = Array.from(pushBySecond, (values) => (values ? Math.round(percentile(values.sort((a, b) => a - b), 99) * 10) / 10 : null));
+  return { push: summarize(push), http: summarize(http), failed, dropped: posted.dropped, undelivered, stored, p99BySecond };
 }

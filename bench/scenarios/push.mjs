@@ -37,7 +37,7 @@ export async function run(ctx) {
         for (const [user, stored] of round.stored) counts.set(user, (counts.get(user) ?? 0) + stored);
         delete round.stored;
         rounds.push({ rate, ...round, cores, connectMs: target.fleet.connectMs });
-        console.log(`  ${target.name} at ${rate}/s: push p50 ${ms(round.push.p50)} p99 ${ms(round.push.p99)} max ${ms(round.push.max)}; cores ${JSON.stringify(cores)}`);
+        console.log(`  ${target.name} at ${rate}/s: push p50 ${ms(round.push.p50)} p99 ${ms(round.push.p99)} max ${ms(round.push.max)}; p99 by second ${round.p99BySecond.join(' ')}; cores ${JSON.stringify(cores)}`);
       }
       return rounds;
     } finally {
