@@ -149,7 +149,6 @@ describe('deleting in batches', () => {
     }
   });
 
-
   it('deletes 200,000 expired rows in several batches while concurrent POSTs keep succeeding', async () => {
     const fixture = await startFixture({ SEEN_RETENTION: '30d', UNSEEN_RETENTION: '90d' });
     try {

@@ -7,7 +7,7 @@ describe('Rounds', () => {
   function recording(intervalMs: number) {
     const visits: { member: number; at: number }[] = [];
     const rounds = new Rounds<number>(intervalMs, (member) => visits.push({ member, at: Date.now() }));
-    return { rounds, visits, start: Date.now() };
+    return { rounds, visits };
   }
 
   it('visits every member once per interval, a twentieth of the members at a time', () => {
