@@ -61,3 +61,26 @@ export async function bareWithDevices(users, { fleets = 1, addressesPerFleet = 1
   const fleet = await connectFleets(server.ws, devices, { fleets, addressesPerFleet });
   return { server, fleet };
 }
+
+/**
+ * pns with a device for each of `users` and the baseline Nest endpoint, each on a fresh database
+ * (`bench_<name>`, `bench_<name>_baseline`), and one autocannon worker to load either.
+ * `groups(server)` names the processes whose CPU a measurement of `server` records.
+ */
+export async function pnsAndBaseline(ctx, name, users) {
+  const pns = await pnsWithDevices(ctx, `bench_${name}`, users);
+  const baseline = await startServer('baseline-nest', { databaseUrl: await createDatabase(ctx.db.url, `bench_${name}_baseline`) });
+  const cannon = worker('cannon');
+  return {
+    pns,
+    baseline,
+    cannon,
+    groups: (server) => ({ server: server.pid, loadgen: cannon.child.pid, devices: pns.fleet?.workers.map((w) => w.child.pid) ?? [], harness: process.pid }),
+    async stop() {
+      await cannon.stop();
+      await baseline.stop();
+      await pns.fleet?.stop();
+      await pns.server.stop();
+    },
+  };
+}

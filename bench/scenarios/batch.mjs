@@ -1,8 +1,8 @@
 // 2. Batch ingest: one request naming 1,000 userIds (each with a connected device), against a
 // minimal Nest endpoint doing one INSERT … SELECT unnest into an identical table.
-import { createDatabase, explainIngest, resetStatements, startServer, TOKEN, topStatements } from '../lib/env.mjs';
+import { explainIngest, resetStatements, TOKEN, topStatements } from '../lib/env.mjs';
 import { latencyChart, lineChart } from '../lib/chart.mjs';
-import { pnsWithDevices, userIds, worker } from '../lib/setup.mjs';
+import { pnsAndBaseline, userIds } from '../lib/setup.mjs';
 import { ms } from '../lib/stats.mjs';
 import { cpuDuring } from '../lib/cpu.mjs';
 
@@ -13,11 +13,8 @@ export async function run(ctx) {
   const durationSec = Number(process.env.BENCH_DURATION ?? 5);
   const batch = Number(process.env.BENCH_BATCH_SIZE ?? 1000);
   const users = userIds('batch', batch);
-  const pns = await pnsWithDevices(ctx, 'bench_batch', users);
-  const baseline = await startServer('baseline-nest', { databaseUrl: await createDatabase(ctx.db.url, 'bench_batch_baseline') });
-  const cannon = worker('cannon');
+  const { pns, baseline, cannon, groups, stop } = await pnsAndBaseline(ctx, 'batch', users);
   try {
-    const groups = (server) => ({ server: server.pid, loadgen: cannon.child.pid, devices: pns.fleet?.workers.map((w) => w.child.pid) ?? [], harness: process.pid });
     const load = async (server, connections, seconds = durationSec) => {
       const { result, cores } = await cpuDuring(groups(server), () => cannon.call('load', { url: server.base, path: '/api/notifications', connections, durationSec: seconds, users, batch, token: TOKEN }));
       return { ...result, cores };
@@ -77,9 +74,6 @@ export async function run(ctx) {
       details: { levels: rows, topStatements: statements, explainIngest: explain },
     };
   } finally {
-    await cannon.stop();
-    await baseline.stop();
-    await pns.fleet?.stop();
-    await pns.server.stop();
+    await stop();
   }
 }

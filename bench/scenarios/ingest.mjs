@@ -1,8 +1,8 @@
 // 1. Single ingest: POST /api/notifications at increasing concurrency with 1,000 devices
 // connected, against a minimal Nest endpoint doing one pg INSERT into an identical table.
-import { createDatabase, explainIngest, query, resetStatements, startServer, TOKEN, topStatements } from '../lib/env.mjs';
+import { explainIngest, query, resetStatements, TOKEN, topStatements } from '../lib/env.mjs';
 import { latencyChart, lineChart } from '../lib/chart.mjs';
-import { pnsWithDevices, userIds, worker } from '../lib/setup.mjs';
+import { pnsAndBaseline, userIds } from '../lib/setup.mjs';
 import { ms } from '../lib/stats.mjs';
 import { cpuDuring } from '../lib/cpu.mjs';
 
@@ -13,11 +13,8 @@ export async function run(ctx) {
   const durationSec = Number(process.env.BENCH_DURATION ?? 5);
   const devices = Number(process.env.BENCH_INGEST_DEVICES ?? 1000);
   const users = userIds('ingest', devices);
-  const pns = await pnsWithDevices(ctx, 'bench_ingest', users);
-  const baseline = await startServer('baseline-nest', { databaseUrl: await createDatabase(ctx.db.url, 'bench_ingest_baseline') });
-  const cannon = worker('cannon');
+  const { pns, baseline, cannon, groups, stop } = await pnsAndBaseline(ctx, 'ingest', users);
   try {
-    const groups = (server) => ({ server: server.pid, loadgen: cannon.child.pid, devices: pns.fleet?.workers.map((w) => w.child.pid) ?? [], harness: process.pid });
     // WAL flushes of the whole server (pg_stat_io): how many commits waited for the disk.
     const walFsyncs = async () => Number((await query(ctx.db.url, `SELECT coalesce(sum(fsyncs), 0) AS n FROM pg_stat_io WHERE object = 'wal'`))[0].n);
     const load = async (server, connections, seconds = durationSec) => {
@@ -89,9 +86,6 @@ export async function run(ctx) {
       details: { levels: rows, framesReceivedByDevices: framesReceived, topStatements: statements, explainIngest: explain },
     };
   } finally {
-    await cannon.stop();
-    await baseline.stop();
-    await pns.fleet?.stop();
-    await pns.server.stop();
+    await stop();
   }
 }
