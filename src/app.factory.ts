@@ -2,15 +2,15 @@ import { ValidationPipe, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
-import { HttpExceptionFilter } from './common/http-exception.filter.js';
+import { HttpExceptionFilter } from './http/http-exception.filter.js';
 import { AppConfig } from './config/app-config.js';
-import { MAX_FRAME_BYTES } from './gateway/device.gateway.js';
-import { LeanWsAdapter } from './gateway/lean-ws-adapter.js';
+import { MAX_FRAME_BYTES } from './realtime/core/frames.js';
+import { LeanWsAdapter } from './realtime/websocket/lean-ws-adapter.js';
 import { createLogger } from './logging/logger.js';
-import { requestLog } from './logging/request-log.middleware.js';
+import { requestLog } from './http/request-log.middleware.js';
 import { serveOpenApi } from './openapi.js';
-import { deviceCors } from './sse/cors.middleware.js';
-import { textBody } from './sse/text-body.middleware.js';
+import { deviceCors } from './http/cors.middleware.js';
+import { textBody } from './http/text-body.middleware.js';
 
 // A batch may name 1000 users of up to 255 characters each, beside its data.
 const MIN_BODY_LIMIT_BYTES = 512 * 1024;

@@ -5,12 +5,14 @@ import { ClientAssetsModule } from './client-assets/client-assets.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
-import { GatewayModule } from './gateway/gateway.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 import { RetentionModule } from './retention/retention.module.js';
-import { SseModule } from './sse/sse.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
+import { NotifierModule } from './realtime/notifier/notifier.module.js';
+import { SseModule } from './realtime/sse/sse.module.js';
+import { WebSocketModule } from './realtime/websocket/websocket.module.js';
 import { StatusModule } from './status/status.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 
@@ -19,7 +21,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, GatewayModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, SseModule, ClientAssetsModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

@@ -3,7 +3,7 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
 import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
-import { ConnectionsService } from '../gateway/connections.service.js';
+import { ConnectionsService } from '../realtime/core/connections.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { dropAccessIdOf, eventEntriesOf, messageOf } from './dto/compat-bodies.js';
 

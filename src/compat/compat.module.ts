@@ -1,15 +1,11 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { BusModule } from '../bus/bus.module.js';
-import { GatewayModule } from '../gateway/gateway.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
+import { DeviceCoreModule } from '../realtime/core/device-core.module.js';
 import { CompatController } from './compat.controller.js';
-import { EventStreamGateway } from './event-stream.gateway.js';
 
-/** Compatibility with notification-socket.io and the ernius notifier (contract §6): an adapter over the core services. */
+/** The earlier servers' backend routes (docs/migrating.md): an adapter over the core services. */
 @Module({
-  imports: [AuthModule, BusModule, NotificationsModule, GatewayModule],
+  imports: [NotificationsModule, DeviceCoreModule],
   controllers: [CompatController],
-  providers: [EventStreamGateway],
 })
 export class CompatModule {}

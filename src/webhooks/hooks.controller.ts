@@ -10,7 +10,7 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { TextBody } from '../sse/text-body.middleware.js';
+import { TextBody } from '../http/text-body.middleware.js';
 import { HookCallDto } from './dto/webhook.dto.js';
 import { WebhooksService } from './webhooks.service.js';
 

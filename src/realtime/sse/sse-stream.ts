@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { DeviceConnection } from '../gateway/device-registry.js';
+import type { DeviceConnection } from '../core/device-registry.js';
 
 /** The last event of a stream the server ends; its data is `{"code", "reason"}` with WebSocket's close codes. */
 export const CLOSE_EVENT = 'close';

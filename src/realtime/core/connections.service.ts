@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { Bus } from '../bus/bus.js';
-import type { ControlMessage } from '../bus/control-message.js';
+import { Bus } from '../../bus/bus.js';
+import type { ControlMessage } from '../../bus/control-message.js';
 import { DeviceRegistry } from './device-registry.js';
 
 /** Contract §2: the close code a device sees when the application drops it. */

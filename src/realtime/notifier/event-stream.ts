@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { NotificationRecord, NotificationsService } from '../notifications/notifications.service.js';
+import type { NotificationRecord, NotificationsService } from '../../notifications/notifications.service.js';
 
 /** One event of the notifier's protocol (contract §6); `created_at` in ms since the epoch. */
 export interface CompatEvent {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { CanActivate, createParamDecorator, ExecutionContext, HttpException, Injectable } from '@nestjs/common';
-import { DeviceAuthenticator } from '../auth/device-authenticator.js';
+import { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 
 const authenticatedUsers = new WeakMap<IncomingMessage, string>();
 

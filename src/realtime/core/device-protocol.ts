@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { ConflictError, InvalidInputError } from '../common/errors.js';
-import { Metrics } from '../metrics/metrics.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
-import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { ConflictError, InvalidInputError } from '../../common/errors.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { NotificationsService } from '../../notifications/notifications.service.js';
+import { WebhooksService } from '../../webhooks/webhooks.service.js';
 import { DeviceRequestError, parseDeviceRequest } from './device-requests.js';
 import type { AnswerFrame, DeviceAnswers, DeviceRequest, DeviceRequests, ErrorFrame, RequestId, RequestName } from './frames.js';
 import { toItem } from './item.mapper.js';

@@ -2,17 +2,17 @@ import type { IncomingMessage } from 'node:http';
 import { OnModuleDestroy, Optional } from '@nestjs/common';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
-import { DeviceAuthenticator } from '../auth/device-authenticator.js';
-import { AppConfig } from '../config/app-config.js';
-import { Metrics } from '../metrics/metrics.js';
-import { CountPusher } from './count-pusher.js';
-import { DeviceProtocol } from './device-protocol.js';
-import { DeviceRegistry } from './device-registry.js';
+import { DeviceAuthenticator } from '../../auth/device-authenticator.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { CountPusher } from '../core/count-pusher.js';
+import { DeviceProtocol } from '../core/device-protocol.js';
+import { DeviceRegistry } from '../core/device-registry.js';
+import { MAX_FRAME_BYTES } from '../core/frames.js';
 import { Heartbeat } from './heartbeat.js';
-import { closeGoingAway, UpgradeAuthentication } from './upgrade-authentication.js';
-
-/** Contract §3: a bigger frame closes the connection with 1009 (ws does this itself). */
-export const MAX_FRAME_BYTES = 64 * 1024;
+import { closeGoingAway } from './close-going-away.js';
+import { textOf } from './frame-text.js';
+import { UpgradeAuthentication } from './upgrade-authentication.js';
 
 /**
  * The WebSocket transport of the device protocol on `/subscribe`. Authentication happens in
@@ -74,10 +74,4 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
     socket.send(JSON.stringify(frame));
     this.metrics?.framesSent.inc({ type: Object.keys(frame)[0] });
   }
-}
-
-/** A frame's text, whatever ws delivered it as. */
-export function textOf(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }

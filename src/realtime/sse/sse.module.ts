@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module.js';
-import { GatewayModule } from '../gateway/gateway.module.js';
+import { AuthModule } from '../../auth/auth.module.js';
+import { DeviceCoreModule } from '../core/device-core.module.js';
 import { DeviceAuthGuard } from './device-auth.guard.js';
 import { SseController } from './sse.controller.js';
 import { SseTransport } from './sse.transport.js';
@@ -10,7 +10,7 @@ import { SseTransport } from './sse.transport.js';
  * middleware are registered in app.factory.ts, ahead of the JSON parser and of every route.
  */
 @Module({
-  imports: [AuthModule, GatewayModule],
+  imports: [AuthModule, DeviceCoreModule],
   controllers: [SseController],
   providers: [SseTransport, DeviceAuthGuard],
 })

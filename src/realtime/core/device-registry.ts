@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Metrics } from '../metrics/metrics.js';
+import { Metrics } from '../../metrics/metrics.js';
 
 /** What carries a device connection; the label of the connected-devices metric. */
 export type Transport = 'websocket' | 'sse';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from './errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
 
 export interface ErrorBody {
   statusCode: number;

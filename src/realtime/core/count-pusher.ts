@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { Bus } from '../bus/bus.js';
-import { AppConfig } from '../config/app-config.js';
-import { Metrics } from '../metrics/metrics.js';
-import { NotificationsService } from '../notifications/notifications.service.js';
+import { Bus } from '../../bus/bus.js';
+import { AppConfig } from '../../config/app-config.js';
+import { Metrics } from '../../metrics/metrics.js';
+import { NotificationsService } from '../../notifications/notifications.service.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { CountFrame } from './frames.js';
 

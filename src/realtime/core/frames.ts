@@ -3,6 +3,9 @@
  * the WebSocket gateway and the SSE transport send exactly these.
  */
 
+/** A bigger frame closes a WebSocket with 1009 (ws does this itself); a bigger POST /subscribe/requests body is refused. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
 export type RequestId = string | number;
 
 /** A notification as devices see it; the names are the earlier servers' (snake_case). */

@@ -1,4 +1,4 @@
-import type { NotificationRecord } from '../notifications/notifications.service.js';
+import type { NotificationRecord } from '../../notifications/notifications.service.js';
 import type { Item } from './frames.js';
 
 export function toItem(record: NotificationRecord): Item {

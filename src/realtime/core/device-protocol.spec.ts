@@ -1,14 +1,14 @@
-import { createTestDatabase } from '../../test/support/database';
-import { newUser } from '../../test/support/factories';
-import { loadConfig } from '../config/config.schema';
-import { DatabaseServer } from '../database/database-server';
-import { PrismaService } from '../database/prisma.service';
-import { NotificationsRepository } from '../notifications/notifications.repository';
-import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher';
-import { UnseenChangesRepository } from '../bus/unseen-changes.repository';
-import { NotificationsService } from '../notifications/notifications.service';
-import { WebhooksRepository } from '../webhooks/webhooks.repository';
-import { WebhooksService } from '../webhooks/webhooks.service';
+import { createTestDatabase } from '../../../test/support/database';
+import { newUser } from '../../../test/support/factories';
+import { loadConfig } from '../../config/config.schema';
+import { DatabaseServer } from '../../database/database-server';
+import { PrismaService } from '../../database/prisma.service';
+import { NotificationsRepository } from '../../notifications/notifications.repository';
+import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
+import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
+import { NotificationsService } from '../../notifications/notifications.service';
+import { WebhooksRepository } from '../../webhooks/webhooks.repository';
+import { WebhooksService } from '../../webhooks/webhooks.service';
 import { DeviceProtocol } from './device-protocol';
 
 /** The transport-free protocol on a real database: what the WebSocket and SSE transports both send. */

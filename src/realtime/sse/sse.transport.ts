@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.js';
-import { CountPusher } from '../gateway/count-pusher.js';
-import { DeviceProtocol } from '../gateway/device-protocol.js';
-import { DeviceRegistry } from '../gateway/device-registry.js';
-import type { AnswerFrame, ErrorFrame } from '../gateway/frames.js';
-import { Rounds } from '../gateway/rounds.js';
-import { Metrics } from '../metrics/metrics.js';
+import { AppConfig } from '../../config/app-config.js';
+import { CountPusher } from '../core/count-pusher.js';
+import { DeviceProtocol } from '../core/device-protocol.js';
+import { DeviceRegistry } from '../core/device-registry.js';
+import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
+import { Rounds } from '../core/rounds.js';
+import { Metrics } from '../../metrics/metrics.js';
 import { resumedEventId } from './last-event-id.js';
 import { SseStream } from './sse-stream.js';
 

@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
 import pg from 'pg';
-import { createTestDatabase } from '../../test/support/database';
-import { newUser } from '../../test/support/factories';
-import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher';
-import { UnseenChangesRepository } from '../bus/unseen-changes.repository';
-import { loadConfig } from '../config/config.schema';
-import { DatabaseServer } from '../database/database-server';
-import { PrismaService } from '../database/prisma.service';
-import { NotificationsRepository } from '../notifications/notifications.repository';
-import { NotificationsService } from '../notifications/notifications.service';
+import { createTestDatabase } from '../../../test/support/database';
+import { newUser } from '../../../test/support/factories';
+import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
+import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
+import { loadConfig } from '../../config/config.schema';
+import { DatabaseServer } from '../../database/database-server';
+import { PrismaService } from '../../database/prisma.service';
+import { NotificationsRepository } from '../../notifications/notifications.repository';
+import { NotificationsService } from '../../notifications/notifications.service';
 import { EventStream, PAGE_SIZE, type CompatEvent } from './event-stream';
 
 const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
 import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
-import { ConnectionsService } from './connections.service.js';
+import { ConnectionsService } from '../realtime/core/connections.service.js';
 import { DroppedConnectionsDto } from './dto/dropped-connections.dto.js';
 
 @ApiTags('devices')

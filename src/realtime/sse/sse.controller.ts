@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, Get, HttpException, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AnswerFrame, ErrorFrame } from '../gateway/frames.js';
+import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
 import { DeviceAuthGuard, DeviceUserId } from './device-auth.guard.js';
 import { SseTransport } from './sse.transport.js';
-import { TextBody } from './text-body.middleware.js';
+import { TextBody } from '../../http/text-body.middleware.js';
 
 /**
  * Contract §7, for devices behind proxies that refuse WebSockets. `GET /subscribe` upgrades are

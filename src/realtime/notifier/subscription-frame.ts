@@ -1,4 +1,4 @@
-import { isUserId } from '../common/user-id.js';
+import { isUserId } from '../../common/user-id.js';
 
 /** What a `/subscribe_to_events` client asks for in its first frame: `{"access_id", "timestamp"}`. */
 export interface Subscription {

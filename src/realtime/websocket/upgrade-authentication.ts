@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket, WebSocketServer } from 'ws';
-import type { DeviceAuthenticator } from '../auth/device-authenticator.js';
+import type { WebSocketServer } from 'ws';
+import type { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 
 type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
 
@@ -31,15 +31,4 @@ export class UpgradeAuthentication {
     this.users.delete(request);
     return userId;
   }
-}
-
-const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
-
-/**
- * 1001 tells a device the server is going away, so it reconnects (to another instance) at once.
- * One that doesn't complete the closing handshake soon is cut, so shutdown isn't held up.
- */
-export function closeGoingAway(socket: WebSocket): void {
-  socket.close(1001, 'server shutting down');
-  setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();
 }

@@ -1,15 +1,15 @@
 import type { WebSocket } from 'ws';
-import { createTestDatabase } from '../../test/support/database';
-import { newUser } from '../../test/support/factories';
-import { Bus } from '../bus/bus';
-import type { AppConfig } from '../config/app-config';
-import { loadConfig } from '../config/config.schema';
-import { DatabaseServer } from '../database/database-server';
-import { PrismaService } from '../database/prisma.service';
-import { NotificationsRepository } from '../notifications/notifications.repository';
-import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher';
-import { UnseenChangesRepository } from '../bus/unseen-changes.repository';
-import { NotificationsService } from '../notifications/notifications.service';
+import { createTestDatabase } from '../../../test/support/database';
+import { newUser } from '../../../test/support/factories';
+import { Bus } from '../../bus/bus';
+import type { AppConfig } from '../../config/app-config';
+import { loadConfig } from '../../config/config.schema';
+import { DatabaseServer } from '../../database/database-server';
+import { PrismaService } from '../../database/prisma.service';
+import { NotificationsRepository } from '../../notifications/notifications.repository';
+import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
+import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
+import { NotificationsService } from '../../notifications/notifications.service';
 import { CountPusher } from './count-pusher';
 import { DeviceRegistry } from './device-registry';
 

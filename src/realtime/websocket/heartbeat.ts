@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
-import type { DeviceRegistry } from './device-registry.js';
-import { Rounds } from './rounds.js';
+import type { DeviceRegistry } from '../core/device-registry.js';
+import { Rounds } from '../core/rounds.js';
 
 /**
  * Pings every WebSocket device once each interval and terminates one that has not answered
