@@ -1,4 +1,3 @@
-import type { WebSocket } from 'ws';
 import { createTestDatabase } from '../../../test/support/database';
 import { newUser } from '../../../test/support/factories';
 import { Bus } from '../../bus/bus';
@@ -11,7 +10,9 @@ import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
 import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { CountPusher } from './count-pusher';
+import type { DeviceConnection } from './device-connection';
 import { DeviceRegistry } from './device-registry';
+import type { CountFrame } from './frames';
 
 /** The real service on the real database, which can hold an answer back once it has read it. */
 class HeldNotifications extends NotificationsService {
@@ -41,10 +42,10 @@ class HeldNotifications extends NotificationsService {
   }
 }
 
-/** A socket that records the frames sent to it. */
-function recordingSocket(): WebSocket & { counts: number[] } {
+/** A connection that records the counts sent to it. */
+function recordingConnection(): DeviceConnection & { counts: number[] } {
   const counts: number[] = [];
-  return { counts, send: (frame: Buffer) => counts.push(JSON.parse(frame.toString()).newNotificationCountChanged) } as never;
+  return { counts, send: ({ frame }) => counts.push((frame as CountFrame).newNotificationCountChanged), close: () => undefined };
 }
 
 const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,9 +60,9 @@ describe('CountPusher', () => {
 
   const post = (userId: string) => notifications.create({ userIds: [userId], data: {} });
   const connected = (userId: string) => {
-    const socket = recordingSocket();
-    registry.add(socket, userId);
-    return socket;
+    const connection = recordingConnection();
+    registry.add(connection, userId);
+    return connection;
   };
 
   beforeAll(async () => {
