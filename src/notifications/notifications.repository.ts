@@ -6,8 +6,8 @@ import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 
 interface CreatedRow {
-  /** A bigint through Prisma, the int8's decimal text through pg. */
-  id: bigint | string;
+  /** Read as text (`id::text`): JavaScript numbers lose precision past 2^53. */
+  id: string;
   user_id: string;
   created_at: Date;
 }
@@ -31,7 +31,8 @@ export interface NotificationRows {
   idempotencyKey: string | null;
 }
 
-const COLUMNS = Prisma.sql`notifications.id, user_id, data, category, created_at, seen_at`;
+// The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
+const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at`;
 
 // Each state names its partial index's predicate literally: the planner only picks a partial
 // index when the query's WHERE implies the index's, which a bound parameter never does.
@@ -49,11 +50,12 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
  */
 @Injectable()
 export class NotificationsRepository {
-  private readonly inserts = new Batcher<NotificationRows, CreatedNotification[]>((requests) => this.insertAll(requests), {
+  /** Each item is a unit of requests that must be stored together; a batch is one statement. */
+  private readonly inserts = new Batcher<readonly NotificationRows[], CreatedNotification[][]>((units) => this.insertUnits(units), {
     // A few statements at once keep the pool busy; more would only make each batch smaller.
     maxInFlight: 4,
     maxWeight: 5_000,
-    weight: (request) => request.userIds.length,
+    weight: (unit) => unit.reduce((rows, request) => rows + request.userIds.length, 0),
   });
 
   /**
@@ -72,13 +74,20 @@ export class NotificationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores one request's notifications (one per user; a user who already has a notification
-   * with this idempotency key gets none and is absent from the result). Concurrent requests
-   * share one INSERT and so one commit (see insertAll): a commit's disk flush, not the
-   * rows, is what one insert per request pays for. Each caller is answered after that commit.
+   * Stores the requests' notifications, all or none (one per user of each request; a user who
+   * already has a notification with the request's idempotency key gets none and is absent from
+   * that request's result). Concurrent calls share one INSERT and so one commit (see
+   * insertAll): a commit's disk flush, not the rows, is what one insert per call pays for.
+   * Each caller is answered after that commit.
    */
-  insert(rows: NotificationRows): Promise<CreatedNotification[]> {
-    return this.inserts.submit(rows);
+  insert(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+    return this.inserts.submit(requests);
+  }
+
+  private async insertUnits(units: (readonly NotificationRows[])[]): Promise<CreatedNotification[][][]> {
+    const created = await this.insertAll(units.flat());
+    let next = 0;
+    return units.map((unit) => created.slice(next, (next += unit.length)));
   }
 
   /**
@@ -90,9 +99,9 @@ export class NotificationsRepository {
    * for a racing insert of the same idempotency key to commit, so retries can't both insert;
    * its WHERE names the predicate of the (partial) unique index it arbitrates on.
    */
-  async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+  private async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
     const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
-    const { rows } = await this.prisma.pool.query<{ id: string; user_id: string; created_at: Date; request: string }>({
+    const { rows } = await this.prisma.pool.query<CreatedRow & { request: string }>({
       name: 'pns_insert_notifications',
       text: INSERT_NOTIFICATIONS,
       values: [
@@ -110,7 +119,7 @@ export class NotificationsRepository {
 
   async findByIdempotencyKey(userIds: readonly string[], idempotencyKey: string): Promise<CreatedNotification[]> {
     const found = await this.prisma.$queryRaw<CreatedRow[]>`
-      SELECT id, user_id, created_at FROM notifications
+      SELECT id::text AS id, user_id, created_at FROM notifications
       WHERE user_id = ANY(${userIds}::text[]) AND idempotency_key = ${idempotencyKey}`;
     return found.map(toCreated);
   }
@@ -121,7 +130,7 @@ export class NotificationsRepository {
     const rows = await this.prisma.$queryRaw<NotificationRow[]>`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} ${STATE_FILTER[state]} ${start}
-      ORDER BY created_at DESC, id DESC
+      ORDER BY created_at DESC, notifications.id DESC
       LIMIT ${limit}`;
     return rows.map(toRecord);
   }
@@ -186,7 +195,7 @@ export class NotificationsRepository {
     const rows = await this.prisma.$queryRaw<NotificationRow[]>`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} AND seen_at IS NOT NULL AND created_at > ${after}::timestamptz
-      ORDER BY created_at DESC, id DESC
+      ORDER BY created_at DESC, notifications.id DESC
       LIMIT ${limit}`;
     return rows.map(toRecord);
   }
@@ -248,18 +257,18 @@ export class NotificationsRepository {
     const rows = await this.prisma.$queryRaw<NotificationRow[]>`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} AND (created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::bigint)
-      ORDER BY created_at, id
+      ORDER BY created_at, notifications.id
       LIMIT ${limit}`;
     return rows.map(toRecord);
   }
 }
 
 function toCreated(row: CreatedRow): CreatedNotification {
-  return { id: row.id.toString(), userId: row.user_id, createdAt: row.created_at };
+  return { id: row.id, userId: row.user_id, createdAt: row.created_at };
 }
 
 function toRecord(row: NotificationRow): NotificationRecord {
-  return { id: row.id.toString(), userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
+  return { id: row.id, userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
 }
 
 function newestFirst(a: NotificationRecord, b: NotificationRecord): number {
