@@ -45,8 +45,9 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
 /**
  * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
  * init migration), never here: every statement below keeps them right by construction.
- * The insert and the count read run for every notification: they are prepared statements on
- * the pool (see PrismaService.pool); everything else goes through Prisma.
+ * Everything runs on the pool (PrismaService.query) but the one-user count read, a plain
+ * typed query; the insert and the many-user count read run for every notification, so they are
+ * named prepared statements.
  */
 @Injectable()
 export class NotificationsRepository {
@@ -118,20 +119,20 @@ export class NotificationsRepository {
   }
 
   async findByIdempotencyKey(userIds: readonly string[], idempotencyKey: string): Promise<CreatedNotification[]> {
-    const found = await this.prisma.$queryRaw<CreatedRow[]>`
+    const { rows: found } = await this.prisma.query<CreatedRow>(Prisma.sql`
       SELECT id::text AS id, user_id, created_at FROM notifications
-      WHERE user_id = ANY(${userIds}::text[]) AND idempotency_key = ${idempotencyKey}`;
+      WHERE user_id = ANY(${userIds}::text[]) AND idempotency_key = ${idempotencyKey}`);
     return found.map(toCreated);
   }
 
   /** Newest first, strictly after `after`; the row comparison is an index condition, so deep pages cost no more than the first. */
   async page(userId: string, state: NotificationState, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
     const start = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::bigint)` : Prisma.empty;
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} ${STATE_FILTER[state]} ${start}
       ORDER BY created_at DESC, notifications.id DESC
-      LIMIT ${limit}`;
+      LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 
@@ -151,20 +152,22 @@ export class NotificationsRepository {
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
-  markSeen(userId: string, ids: readonly string[]): Promise<number> {
-    return this.prisma.$executeRaw`
+  async markSeen(userId: string, ids: readonly string[]): Promise<number> {
+    const { rowCount } = await this.prisma.query(Prisma.sql`
       UPDATE notifications SET seen_at = now()
-      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`;
+      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`);
+    return rowCount ?? 0;
   }
 
-  markAllSeen(userId: string): Promise<number> {
-    return this.prisma.$executeRaw`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`;
+  async markAllSeen(userId: string): Promise<number> {
+    const { rowCount } = await this.prisma.query(Prisma.sql`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`);
+    return rowCount ?? 0;
   }
 
   /** The deleted notification's user, and whether its deletion changed that user's unseen count. */
   async delete(id: string): Promise<{ userId: string; wasUnseen: boolean } | undefined> {
-    const [deleted] = await this.prisma.$queryRaw<{ user_id: string; was_unseen: boolean }[]>`
-      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id, seen_at IS NULL AS was_unseen`;
+    const { rows: [deleted] } = await this.prisma.query<{ user_id: string; was_unseen: boolean }>(Prisma.sql`
+      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id, seen_at IS NULL AS was_unseen`);
     return deleted && { userId: deleted.user_id, wasUnseen: deleted.was_unseen };
   }
 
@@ -177,7 +180,7 @@ export class NotificationsRepository {
    * skips the rows this statement already updated and locks the next ones, past `limit`.
    */
   async takeUnseen(userId: string, limit: number): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       WITH taken AS MATERIALIZED (
         SELECT id FROM notifications
         WHERE user_id = ${userId} AND seen_at IS NULL
@@ -186,17 +189,17 @@ export class NotificationsRepository {
         FOR UPDATE SKIP LOCKED)
       UPDATE notifications SET seen_at = now()
       FROM taken WHERE notifications.id = taken.id
-      RETURNING ${COLUMNS}`;
+      RETURNING ${COLUMNS}`);
     // RETURNING follows no ORDER BY.
     return rows.map(toRecord).sort(newestFirst);
   }
 
   async seenCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} AND seen_at IS NOT NULL AND created_at > ${after}::timestamptz
       ORDER BY created_at DESC, notifications.id DESC
-      LIMIT ${limit}`;
+      LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 
@@ -208,7 +211,7 @@ export class NotificationsRepository {
    * with takeUnseen, no notification is handed out as unseen twice.
    */
   async takeCreatedAfter(userId: string, after: Date, limit: number): Promise<{ records: NotificationRecord[]; taken: number }> {
-    const rows = await this.prisma.$queryRaw<(NotificationRow & { taken: boolean })[]>`
+    const { rows } = await this.prisma.query<NotificationRow & { taken: boolean }>(Prisma.sql`
       WITH page AS MATERIALIZED (
         SELECT id FROM notifications
         WHERE user_id = ${userId} AND created_at > ${after}::timestamptz
@@ -221,7 +224,7 @@ export class NotificationsRepository {
       SELECT taken.*, true AS taken FROM taken
       UNION ALL
       SELECT ${COLUMNS}, false AS taken FROM notifications JOIN page ON notifications.id = page.id
-      WHERE notifications.seen_at IS NOT NULL`;
+      WHERE notifications.seen_at IS NOT NULL`);
     return { records: rows.map(toRecord).sort(newestFirst), taken: rows.filter((row) => row.taken).length };
   }
 
@@ -245,20 +248,20 @@ export class NotificationsRepository {
   }
 
   private async readSettledHorizon(): Promise<SettledHorizon> {
-    const [row] = await this.prisma.$queryRaw<{ settled_before: Date; now: Date }[]>`
+    const { rows: [row] } = await this.prisma.query<{ settled_before: Date; now: Date }>(Prisma.sql`
       SELECT date_trunc('milliseconds', min(xact_start) - interval '20 milliseconds') AS settled_before, statement_timestamp() AS now
       FROM pg_stat_activity
-      WHERE datname = current_database() AND backend_type = 'client backend' AND xact_start IS NOT NULL`;
+      WHERE datname = current_database() AND backend_type = 'client backend' AND xact_start IS NOT NULL`);
     return { settledBefore: row.settled_before, now: row.now };
   }
 
   /** Oldest first, strictly after `after` in (created_at, id) order: the index read backwards. */
   async createdAfterInOrder(userId: string, after: PagePosition, limit: number): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} AND (created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::bigint)
       ORDER BY created_at, notifications.id
-      LIMIT ${limit}`;
+      LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 }
