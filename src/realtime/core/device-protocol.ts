@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { referenceUnexpectedError } from '../../common/error-reference.js';
 import { ConflictError, InvalidInputError } from '../../common/errors.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
@@ -17,7 +17,6 @@ type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]
  */
 @Injectable()
 export class DeviceProtocol {
-  private readonly logger = new Logger(DeviceProtocol.name);
   private readonly handlers: Handlers;
 
   constructor(notifications: NotificationsService, webhooks: WebhooksService, @Optional() metrics?: Metrics) {
@@ -55,9 +54,7 @@ export class DeviceProtocol {
       if (error instanceof ConflictError || error instanceof InvalidInputError) {
         return withRequestId({ error: { code: 'bad_request', message: error.message } }, request?.requestId);
       }
-      const reference = randomUUID();
-      this.logger.error(`device request ${request?.name} failed, reference ${reference}: ${error instanceof Error ? error.stack : String(error)}`);
-      return withRequestId({ error: { code: 'internal_error', message: `internal error (reference ${reference}); try again` } }, request?.requestId);
+      return withRequestId({ error: { code: 'internal_error', message: referenceUnexpectedError(`device request ${request?.name}`, error) } }, request?.requestId);
     }
   }
 
