@@ -76,7 +76,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-describe('device authentication (contract §3)', () => {
+describe('device authentication (docs/protocol.md, Authentication)', () => {
   let databaseUrl: string;
   let delegate: FakeDelegate;
   /** Delegation to `delegate`, ALLOWED_ORIGINS set, a 300 ms delegate timeout. */

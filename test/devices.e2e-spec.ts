@@ -11,7 +11,7 @@ const HEARTBEAT_MS = 200;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('device connections (contract §3)', () => {
+describe('device connections (docs/protocol.md)', () => {
   let pns: RunningApp;
   const devices: Device[] = [];
   const connect = async (userId: string, options?: { autoPong?: boolean }) => {

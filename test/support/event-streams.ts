@@ -3,7 +3,7 @@ import { auth, type RunningApp } from './app';
 import { Device } from './device';
 import { registerTicket } from './devices';
 
-/** One event of `/subscribe_to_events` (contract §6). */
+/** One event of `/subscribe_to_events` (docs/protocol.md). */
 export interface CompatEvent {
   accessid: string;
   created_at: number;

@@ -11,7 +11,7 @@ import { toItem } from './item.mapper.js';
 type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]) => Promise<DeviceAnswers[K]> };
 
 /**
- * Answers a device's requests (contract §3) whatever carries them: the WebSocket gateway
+ * Answers a device's requests (docs/protocol.md, Frames) whatever carries them: the WebSocket gateway
  * calls it per frame, the SSE transport per POST. Count frames are not its business: they
  * follow from the database (publisher → NOTIFY → bus → CountPusher).
  */
