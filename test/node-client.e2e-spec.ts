@@ -312,6 +312,21 @@ describe('the Node client (node-client/) against a running pns', () => {
       expect(await allOf(user)).toEqual([]);
     });
 
+    it('gives up on an attempt after timeoutMs: a read is retried, a webhook creation is not', async () => {
+      const user = newUser();
+      const impatient = new PnsClient({ url: proxy.url, token: TEST_TOKEN, timeoutMs: 500, retry: QUICK_RETRIES });
+      const requests = requestsFromNow();
+      proxy.failNext({ kind: 'hold' });
+      expect(await impatient.listWebhooks(user)).toEqual({ items: [] });
+      expect(requests().map((seen) => seen.outcome)).toEqual(['held', 'forwarded 200']);
+
+      proxy.failNext({ kind: 'hold' });
+      const failure = await impatient.createWebhook(user).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(PnsNetworkError);
+      expect((failure as Error).message).toBe(`POST /api/users/${user}/webhooks: no answer from pns (timed out)`);
+      expect(requests().map((seen) => seen.outcome)).toEqual(['held', 'forwarded 200', 'held']);
+    });
+
     it('gives up with a PnsNetworkError when pns cannot be reached, after its retries', async () => {
       const closed = await startFaultyProxy(pns.baseUrl);
       const unreachable = new PnsClient({ url: closed.url, token: TEST_TOKEN, retry: QUICK_RETRIES });

@@ -5,16 +5,17 @@ import type { Socket } from 'node:net';
  * What the proxy does with one request instead of simply forwarding it:
  * - `drop-after-forwarding`: pns gets the request and answers, but the client's connection is
  *   cut before the answer reaches it, so the client cannot know that pns carried it out;
- * - `answer`: the proxy answers by itself and pns never sees the request.
+ * - `answer`: the proxy answers by itself and pns never sees the request;
+ * - `hold`: nothing is forwarded nor answered, as behind a stalled gateway, until the client gives up.
  */
-export type Fault = { kind: 'drop-after-forwarding' } | { kind: 'answer'; status: number; headers?: Record<string, string>; body?: string };
+export type Fault = { kind: 'drop-after-forwarding' } | { kind: 'answer'; status: number; headers?: Record<string, string>; body?: string } | { kind: 'hold' };
 
 export interface ProxiedRequest {
   method: string;
   /** With the query. */
   url: string;
   body: string;
-  /** `forwarded <status>`, `dropped after <status>`, or `answered <status>` by the proxy. */
+  /** `forwarded <status>`, `dropped after <status>`, `answered <status>` by the proxy, or `held`. */
   outcome: string;
 }
 
@@ -42,6 +43,10 @@ export async function startFaultyProxy(target: string): Promise<FaultyProxy> {
     if (fault?.kind === 'answer') {
       record.outcome = `answered ${fault.status}`;
       outgoing.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers }).end(fault.body ?? '');
+      return;
+    }
+    if (fault?.kind === 'hold') {
+      record.outcome = 'held';
       return;
     }
     const headers = { ...incoming.headers, host: upstream.host, connection: 'close' };
