@@ -266,7 +266,7 @@ describe('the Node client (node-client/) against a running pns', () => {
       expect(bounded().at(-1)?.outcome).toBe('forwarded 200');
     });
 
-    it('honours Retry-After on a 429, and answers the 429 at once when it asks for longer than the longest backoff', async () => {
+    it('honours Retry-After (seconds or an HTTP date), and answers a 429 at once when it asks for longer than the longest backoff', async () => {
       const user = newUser();
       const patient = new PnsClient({ url: proxy.url, token: TEST_TOKEN, retry: { retries: 2, delayMs: { min: 20, max: 3000 } } });
       const tooMany = { statusCode: 429, error: 'Too Many Requests', message: 'slow down' };
@@ -276,6 +276,12 @@ describe('the Node client (node-client/) against a running pns', () => {
       await patient.notify({ userId: user, data: 'after a pause' });
       expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
       expect(requests().map((seen) => seen.outcome)).toEqual(['answered 429', 'forwarded 201']);
+
+      // Retry-After as an HTTP date: two seconds ahead, which its whole-second precision makes one to two.
+      proxy.failNext({ kind: 'answer', status: 503, headers: { 'Retry-After': new Date(Date.now() + 2000).toUTCString() } });
+      const restarted = Date.now();
+      expect(await patient.unseenCount(user)).toEqual(expect.objectContaining({ count: 1 }));
+      expect(Date.now() - restarted).toBeGreaterThanOrEqual(900);
 
       proxy.failNext({ kind: 'answer', status: 429, headers: { 'Retry-After': '60' }, body: JSON.stringify(tooMany) });
       const refused = requestsFromNow();
