@@ -1,5 +1,5 @@
 import { errorFromAnswer, PnsNetworkError } from './errors.js';
-import { RetryPolicy, type RetryMode, type RetryOptions } from './retry.js';
+import { RetryPolicy, wasNeverSent, type RetryMode, type RetryOptions } from './retry.js';
 
 export interface HttpOptions {
   /** The pns base URL, e.g. `https://pns.internal` (a path prefix such as `/pns` is kept). */
@@ -61,7 +61,7 @@ export class Http {
       } catch (error) {
         const delay = this.retries.afterNetworkError(error, call.mode, retriesDone);
         if (delay === undefined) throw new PnsNetworkError(`${call.method} ${call.path}: no answer from pns (${describe(error)})`, { cause: error });
-        outcomeUnknown = true;
+        outcomeUnknown ||= !wasNeverSent(error);
         await sleep(delay);
         continue;
       }

@@ -67,7 +67,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-function wasNeverSent(error: unknown): boolean {
+/** The connection never opened, so pns did not get the request. */
+export function wasNeverSent(error: unknown): boolean {
   const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
   return typeof cause?.code === 'string' && NOT_SENT_CODES.has(cause.code);
 }
