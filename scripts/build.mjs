@@ -1,4 +1,5 @@
-// Builds pns: the Prisma client, the server (dist/) and the browser client (dist/client/).
+// Builds pns: the Prisma client, the server (dist/), the browser client (dist/client/) and the
+// Node client (node-client/dist/).
 //
 //   node scripts/build.mjs             always builds (`npm run build`, npm test's pretest)
 //   node scripts/build.mjs --if-stale  builds only when the sources changed since the last build
@@ -22,12 +23,12 @@ const require = createRequire(import.meta.url);
 const STAMP = 'dist/.build-stamp';
 const LOCK = '.build.lock';
 /** What the build reads. Changing any of these makes the next start rebuild. */
-const INPUT_FOLDERS = ['src', 'client/src', 'scripts'];
-const INPUT_FILES = ['prisma/schema.prisma', 'prisma.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'client/tsconfig.json', 'package-lock.json'];
+const INPUT_FOLDERS = ['src', 'client/src', 'node-client/src', 'scripts'];
+const INPUT_FILES = ['prisma/schema.prisma', 'prisma.config.ts', 'tsconfig.json', 'tsconfig.build.json', 'client/tsconfig.json', 'node-client/tsconfig.json', 'package-lock.json'];
 /** Made by the build from the inputs, so never an input. */
 const GENERATED = 'src/generated';
 /** What the build makes; a missing one means the build must run whatever the stamp says. */
-const OUTPUTS = ['dist/main.js', 'dist/retention.js', 'dist/client/pns-client.js', 'src/generated/prisma'];
+const OUTPUTS = ['dist/main.js', 'dist/retention.js', 'dist/client/pns-client.js', 'node-client/dist/index.js', 'src/generated/prisma'];
 /**
  * A lock whose holder stopped refreshing it (every few seconds) for this long is taken over:
  * its process died. Generous, since a loaded machine can delay the refresh timer.
@@ -76,10 +77,11 @@ async function build() {
   const hash = await inputsHash();
   await rm(STAMP, { force: true });
   const tsc = require.resolve('typescript/bin/tsc');
-  // The browser client needs neither the Prisma client nor the server: it compiles alongside.
+  // The two client packages need neither the Prisma client nor the server: they compile alongside.
   await Promise.all([
     run('scripts/prisma-generate.mjs').then(() => run(tsc, '-p', 'tsconfig.build.json')),
     run(tsc, '-p', 'client/tsconfig.json'),
+    run(tsc, '-p', 'node-client/tsconfig.json'),
   ]);
   await writeFile(STAMP, hash);
 }
