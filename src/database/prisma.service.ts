@@ -1,10 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { AppConfig } from '../config/app-config.js';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { DatabaseServer } from './database-server.js';
 
-const POOL_SIZE = 20;
+/** DATABASE_POOL_SIZE's default, also for specs that build the service by hand. */
+const DEFAULT_POOL_SIZE = 20;
 // A database that stops answering must not hold requests (or the readiness probe) forever.
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -25,8 +27,8 @@ export class PrismaService extends PrismaClient {
    */
   readonly pool: pg.Pool;
 
-  constructor(server: DatabaseServer) {
-    const pool = new pg.Pool({ connectionString: server.url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  constructor(server: DatabaseServer, @Optional() config?: AppConfig) {
+    const pool = new pg.Pool({ connectionString: server.url, max: config?.databasePoolSize ?? DEFAULT_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection dropped by the server (restart, failover) is an event, not a crash:
     // the pool opens a new one on next use.
     pool.on('error', (error) => new Logger(PrismaService.name).warn(`idle database connection lost: ${error.message}`));
