@@ -1,6 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PrismaService } from '../database/prisma.service.js';
+import type { CountFrame, DeviceAnswers, ErrorFrame, RequestName } from '../realtime/core/frames.js';
+import type { Transport } from '../realtime/core/device-registry.js';
+import { DeviceRequestMetrics } from './device-request-metrics.js';
+import { HttpMetrics } from './http-metrics.js';
+
+// The label values known up front, so that every series exists from the first scrape (a
+// series born at its first event hides that event from rate()); the compiler keeps them complete.
+const TRANSPORTS: Record<Transport, true> = { websocket: true, sse: true };
+type FrameType = keyof CountFrame | Exclude<keyof ErrorFrame, 'requestId'> | { [K in RequestName]: keyof DeviceAnswers[K] }[RequestName];
+const FRAME_TYPES: Record<FrameType, true> = {
+  newNotificationCountChanged: true,
+  error: true,
+  newNotificationData: true,
+  seenNotificationData: true,
+  notificationData: true,
+  webhook: true,
+};
+const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
+const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;
 
 /**
  * Every instrument pns exports, in one registry per app (so two apps in one test process
@@ -27,9 +46,15 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly retentionDeleted = new Counter({ name: 'pns_retention_deleted_total', help: 'Rows deleted by retention', labelNames: ['kind'], registers: [this.registry] });
+  readonly http = new HttpMetrics(this.registry);
+  readonly deviceRequests = new DeviceRequestMetrics(this.registry);
 
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
+    for (const transport of Object.keys(TRANSPORTS)) this.connectedDevices.set({ transport }, 0);
+    for (const type of Object.keys(FRAME_TYPES)) this.framesSent.inc({ type }, 0);
+    for (const outcome of DELEGATION_OUTCOMES) this.delegationSeconds.zero({ outcome });
+    for (const kind of RETENTION_KINDS) this.retentionDeleted.inc({ kind }, 0);
     new Gauge({
       name: 'pns_db_pool_connections',
       help: 'Database pool connections by state',

@@ -19,7 +19,7 @@ type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]
 export class DeviceProtocol {
   private readonly handlers: Handlers;
 
-  constructor(notifications: NotificationsService, webhooks: WebhooksService, @Optional() metrics?: Metrics) {
+  constructor(notifications: NotificationsService, webhooks: WebhooksService, @Optional() private readonly metrics?: Metrics) {
     this.handlers = {
       webhookRequest: async (userId) => ({ webhook: await webhooks.create(userId) }),
       unseenNotificationDataRequest: async (userId, { limit }) => {
@@ -49,7 +49,10 @@ export class DeviceProtocol {
       request = parseDeviceRequest(text);
       return withRequestId(await this.answer(userId, request), request.requestId);
     } catch (error) {
-      if (error instanceof DeviceRequestError) return withRequestId({ error: { code: 'bad_request', message: error.message } }, error.requestId);
+      if (error instanceof DeviceRequestError) {
+        this.metrics?.deviceRequests.invalid();
+        return withRequestId({ error: { code: 'bad_request', message: error.message } }, error.requestId);
+      }
       // A request the services refuse (a limit reached) is the device's to change, like a bad frame.
       if (error instanceof ConflictError || error instanceof InvalidInputError) {
         return withRequestId({ error: { code: 'bad_request', message: error.message } }, request?.requestId);
@@ -59,7 +62,8 @@ export class DeviceProtocol {
   }
 
   private answer<K extends RequestName>(userId: string, request: { name: K; params: DeviceRequests[K] }): Promise<DeviceAnswers[K]> {
-    return this.handlers[request.name](userId, request.params);
+    const answering = this.handlers[request.name](userId, request.params);
+    return this.metrics ? this.metrics.deviceRequests.observe(request.name, answering) : answering;
   }
 }
 
