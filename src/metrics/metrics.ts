@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PrismaService } from '../database/prisma.service.js';
 import type { CountFrame, DeviceAnswers, ErrorFrame, RequestName } from '../realtime/core/frames.js';
-import type { Transport } from '../realtime/core/device-registry.js';
+import type { Transport } from '../realtime/core/device-connection.js';
 import { DeviceRequestMetrics } from './device-request-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
 
