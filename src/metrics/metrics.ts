@@ -27,9 +27,26 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly retentionDeleted = new Counter({ name: 'pns_retention_deleted_total', help: 'Rows deleted by retention', labelNames: ['kind'], registers: [this.registry] });
+  readonly pushTotal = new Counter({
+    name: 'pns_push_total',
+    help: 'Push attempts by provider (webpush, fcm) and result (sent, gone, retry, failed)',
+    labelNames: ['provider', 'result'],
+    registers: [this.registry],
+  });
+  /** Counts the waiting push jobs when scraped; set by the push worker, which owns that query. */
+  pushQueueDepthReader: (() => Promise<number>) | undefined;
 
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
+    const metrics = this;
+    new Gauge({
+      name: 'pns_push_queue_depth',
+      help: 'Push jobs waiting in the database (due or not), all instances together',
+      registers: [this.registry],
+      async collect() {
+        if (metrics.pushQueueDepthReader) this.set(await metrics.pushQueueDepthReader());
+      },
+    });
     const pool = prisma.pool;
     new Gauge({
       name: 'pns_db_pool_connections',
