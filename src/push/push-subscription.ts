@@ -33,7 +33,7 @@ export function parsePushSubscription(value: unknown, allowed: (endpoint: URL) =
   // A validated body class holds the absent kind as an undefined property.
   const keys = Object.keys(value).filter((key) => value[key] !== undefined);
   if (keys.length !== 1 || !['webpush', 'fcm'].includes(keys[0])) throw new InvalidInputError('expected exactly one of "webpush" or "fcm"');
-  return 'webpush' in value ? parseWebPush(value.webpush, allowed) : parseFcm(value.fcm);
+  return keys[0] === 'webpush' ? parseWebPush(value.webpush, allowed) : parseFcm(value.fcm);
 }
 
 function parseWebPush(value: unknown, allowed: (endpoint: URL) => boolean): NewPushSubscription {
