@@ -1,24 +1,24 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript and generate the Prisma client; then keep production deps only.
-FROM node:20-bookworm-slim AS build
-WORKDIR /app
+# Build: install everything, compile the server and the browser client, generate the Prisma
+# client; then assemble the runtime layout in /runtime (deploy/docker/assemble-runtime.sh: only
+# production dependencies, no Prisma CLI, no embedded PostgreSQL, no build step at start).
+FROM node:24-bookworm-slim AS build
+# No telemetry from Prisma's CLI or Scarf's install script (docs/operations.md).
+ENV CHECKPOINT_DISABLE=1 SCARF_ANALYTICS=false
+WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+RUN npm run build && sh deploy/docker/assemble-runtime.sh /src /runtime
 
-# Run: non-root, no compilers, no sources.
-FROM node:20-bookworm-slim
-ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
+# Run: non-root, and the files it runs are not its own to change. Needs DATABASE_URL.
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production PORT=3000
 WORKDIR /app
-COPY --from=build /app/package.json /app/package-lock.json /app/prisma.config.ts ./
-COPY --from=build /app/prisma ./prisma
-COPY --from=build /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
-RUN mkdir -p /data && chown node:node /data
+COPY --from=build /runtime /app
 USER node
-VOLUME ["/data"]
 EXPOSE 3000
+# Liveness, not readiness: a database outage must not get a serving container restarted.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/main.js"]

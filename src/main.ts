@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port);
   const logger = new Logger('pns');
-  exitOnSignals(async () => {
+  exitOnSignals(config.shutdownTimeoutMs, async () => {
     logger.log('shutting down');
     await app.close();
   });
@@ -27,18 +27,16 @@ async function main(): Promise<void> {
   if (!config.allowedOrigins) logger.warn('ALLOWED_ORIGINS is not set: device connections are accepted from any origin');
 }
 
-const SHUTDOWN_DEADLINE_MS = 10_000;
-
 /**
  * SIGTERM/SIGINT close the app (sockets, in-flight requests, pools, the embedded database) and
- * exit 0 — Nest's own shutdown hooks would re-raise the signal and exit non-zero instead.
+ * exit 0 (1 past SHUTDOWN_TIMEOUT) — Nest's own shutdown hooks would re-raise the signal and exit non-zero instead.
  */
-function exitOnSignals(close: () => Promise<void>): void {
+function exitOnSignals(deadlineMs: number, close: () => Promise<void>): void {
   const shutdown = () => {
     const deadline = setTimeout(() => {
-      process.stderr.write('pns: shutdown took longer than 10 s; exiting\n');
+      process.stderr.write(`pns: shutdown took longer than SHUTDOWN_TIMEOUT (${deadlineMs} ms); exiting\n`);
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, deadlineMs);
     deadline.unref();
     close().then(
       () => process.exit(0),

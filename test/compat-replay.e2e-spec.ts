@@ -5,13 +5,13 @@ import { createTestDatabase } from './support/database';
 import type { Device } from './support/device';
 import { asEvent, connectEventStream, eventsOf, storedNotifications, waitForEvents, type CompatEvent } from './support/event-streams';
 import { newUser } from './support/factories';
+import { eventually } from './support/waiters';
 
 const NOTIFICATIONS = 200;
 const IN_FLIGHT = 8;
 const DEVICES = 5;
 /** Some notifications are inserted in transactions held open a while, so rows commit out of creation order. */
 const HELD_EVERY = 10;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A small seeded generator (mulberry32): the same moments and timestamps on every run. */
 function seededRandom(seed: number): () => number {
@@ -48,6 +48,9 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
     const user = newUser();
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
 
+    let posted = 0;
+    let inFlight = 0;
+    let held = 0;
     /** Posts notification `n` through one of the routes, on one of the instances. */
     const post = async (n: number) => {
       const pns = instances[n % 2];
@@ -59,7 +62,11 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
         try {
           await client.query('BEGIN');
           await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [user, JSON.stringify({ n })]);
-          await sleep(20 + random() * 80);
+          // Committed only after 1 to 3 later posts were (or once only held ones are still posting).
+          const commitAfter = posted + 1 + Math.floor(random() * 3);
+          held += 1;
+          await eventually(() => posted >= commitAfter || inFlight === held, `${commitAfter} notifications posted`);
+          held -= 1;
           await client.query('COMMIT');
         } finally {
           await client.end();
@@ -86,7 +93,6 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
     };
 
     let next = 0;
-    let posted = 0;
     const subscribing: Promise<void>[] = [];
     const worker = async () => {
       while (next < NOTIFICATIONS) {
@@ -95,7 +101,9 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
           moments.shift();
           subscribing.push(subscribe());
         }
+        inFlight += 1;
         await post(n);
+        inFlight -= 1;
         posted += 1;
       }
     };
@@ -109,11 +117,8 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
     expect(stored).toHaveLength(NOTIFICATIONS + 1);
     for (const { device, timestamp } of subscriptions) {
       const expected: CompatEvent[] = stored.filter((n) => Date.parse(n.createdAt) >= timestamp).map((n) => asEvent(user, n));
-      await waitForEvents(device, expected.length, 15_000);
-    }
-    await sleep(500);
-    for (const { device, timestamp } of subscriptions) {
-      const expected = stored.filter((n) => Date.parse(n.createdAt) >= timestamp).map((n) => asEvent(user, n));
+      // Sent in creation order and "last" created last: a repeat or a stray event would come before it.
+      await waitForEvents(device, expected.length);
       expect({ timestamp, events: eventsOf(device) }).toEqual({ timestamp, events: expected });
     }
   }, 60_000);

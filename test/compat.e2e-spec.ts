@@ -1,14 +1,14 @@
 import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
-import { createTestDatabase } from './support/database';
+import { createTestDatabase, databaseNow } from './support/database';
 import { Device, UpgradeRefused, type Frame } from './support/device';
 import { connectCounted, postNotification, registerTicket, unseenCount } from './support/devices';
 import { asEvent, connectEventStream, eventsOf, storedNotifications, waitForEvents } from './support/event-streams';
 import { newUser } from './support/factories';
+import { clockPasses } from './support/waiters';
 
 const HEARTBEAT_MS = 300;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Contract §6: the routes and the event stream of notification-socket.io and the ernius notifier. */
 describe('compatibility with the earlier servers (contract §6)', () => {
@@ -29,6 +29,9 @@ describe('compatibility with the earlier servers (contract §6)', () => {
   });
   afterEach(() => devices.splice(0).forEach((device) => device.close()));
   afterAll(() => Promise.all([a.close(), b.close()]));
+
+  /** Waits until what is created next is stamped a later millisecond than `instant` (ISO, as the API answers it). */
+  const clockPassesStored = (instant: string) => clockPasses(new Date(instant), () => databaseNow(databaseUrl));
 
   it('describes its routes at /docs-json', async () => {
     const { body } = await request(a.baseUrl).get('/docs-json').expect(200);
@@ -85,8 +88,10 @@ describe('compatibility with the earlier servers (contract §6)', () => {
       const device = track(await connectCounted(a, user));
       await call(user).expect(401);
       await call(user).set('X-Auth-Token', 'wrong').expect(401);
-      await sleep(200);
-      expect(await unseenCount(a, user)).toBe(0);
+      // A notification of the token's holder goes the way a wrongly accepted push or drop would have gone before it.
+      await postNotification(a, user, 'with the token');
+      await device.waitForCount(1);
+      expect(await unseenCount(a, user)).toBe(1);
       expect(device.closeCode).toBeUndefined();
     });
 
@@ -215,9 +220,10 @@ describe('compatibility with the earlier servers (contract §6)', () => {
     it('with receivedAfter: seen and unseen notifications created after it, newest first, the unseen ones now seen', async () => {
       const user = newUser();
       await postNotification(a, user, 'too old');
-      await sleep(20);
-      const after = new Date().toISOString();
-      await sleep(20);
+      const [tooOld] = await storedNotifications(a, user);
+      // created_at has microseconds, the API answers milliseconds: one more is after it.
+      const after = new Date(Date.parse(tooOld.createdAt) + 1).toISOString();
+      await clockPassesStored(after);
       await postNotification(a, user, 'seen');
       const device = track(await connectCounted(a, user));
       await device.request({ unseenNotificationDataRequest: { limit: 1 } });
@@ -265,7 +271,7 @@ describe('compatibility with the earlier servers (contract §6)', () => {
     it('replays the stored notifications created at or after the timestamp, in creation order, then each new one', async () => {
       const user = newUser();
       await push(user, { message: 'before' }).expect(200);
-      await sleep(5);
+      await clockPassesStored((await storedNotifications(a, user))[0].createdAt);
       await push(user, { message: 'first' }).expect(200);
       await pushEvents([{ accessid: user, created_at: 1, payload: { second: true } }]).expect(200);
       const stored = await storedNotifications(a, user);
@@ -277,17 +283,18 @@ describe('compatibility with the earlier servers (contract §6)', () => {
       await postNotification(a, user, 'live');
       const events = await waitForEvents(device, 3);
       expect(events[2]).toEqual(asEvent(user, (await storedNotifications(a, user))[3]));
-      await sleep(300);
-      expect(eventsOf(device)).toHaveLength(3);
+      // Sent in creation order: a repeat of any of the first three would come before this one.
+      await postNotification(a, user, 'last');
+      expect((await waitForEvents(device, 4)).map((event) => event.payload)).toEqual(['first', { second: true }, 'live', 'last']);
     });
 
     it('sends nothing for a user without notifications, then the new ones', async () => {
       const user = newUser();
       const device = track(await connectEventStream(a, user, { timestamp: 0 }));
-      await sleep(200);
-      expect(device.frames).toEqual([]);
       await push(user, { message: 'hello' }).expect(200);
-      expect((await waitForEvents(device, 1)).map((event) => event.payload)).toEqual(['hello']);
+      await waitForEvents(device, 1);
+      // Not even an empty array before it.
+      expect(device.frames).toEqual([[expect.objectContaining({ payload: 'hello' })]]);
     });
 
     it('closes with 1008 when access_id is not the authenticated user, before sending anything', async () => {
@@ -332,10 +339,15 @@ describe('compatibility with the earlier servers (contract §6)', () => {
     it('gets no count frames', async () => {
       const user = newUser();
       const device = track(await connectEventStream(a, user, { timestamp: 0 }));
+      const counted = track(await connectCounted(a, user));
       await push(user, { message: 1 }).expect(200);
       await waitForEvents(device, 1);
-      await sleep(200);
-      expect(device.frames).toEqual([[expect.objectContaining({ payload: 1 })]]);
+      // The count went to every socket of the user here before the next push: a count frame on the
+      // stream's socket would arrive before the next event on it.
+      await counted.waitForCount(1);
+      await push(user, { message: 2 }).expect(200);
+      await waitForEvents(device, 2);
+      expect(device.frames).toEqual([[expect.objectContaining({ payload: 1 })], [expect.objectContaining({ payload: 2 })]]);
     });
   });
 
@@ -355,16 +367,23 @@ describe('compatibility with the earlier servers (contract §6)', () => {
     const insertUncommitted = async (userId: string, data: unknown) => {
       await client.query('BEGIN');
       await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [userId, JSON.stringify(data)]);
+      // The notifications pushed next must be created later than it.
+      const {
+        rows: [{ started }],
+      } = await client.query<{ started: Date }>('SELECT now() AS started');
+      await clockPasses(started, () => databaseNow(databaseUrl));
     };
 
     it('is still sent, once, and in creation order: later ones wait for it while it is open', async () => {
       const user = newUser();
       const device = track(await connectEventStream(a, user, { timestamp: 0 }));
+      const counted = track(await connectCounted(a, user));
       await insertUncommitted(user, 'slow');
-      await sleep(5);
       await push(user, { message: 'fast 1' }).expect(200);
       await push(user, { message: 'fast 2' }).expect(200);
-      await sleep(300);
+      // The announcement that pokes the stream has reached this instance (the exact hold is shown
+      // in src/realtime/notifier/event-stream.db-spec.ts, which sees the stream's reads).
+      await counted.waitForCount(2);
       // "After the last one sent" would have sent the fast ones already and skipped "slow" once it commits.
       expect(eventsOf(device)).toEqual([]);
       await client.query('COMMIT');
@@ -372,24 +391,25 @@ describe('compatibility with the earlier servers (contract §6)', () => {
       const events = await waitForEvents(device, 3);
       expect(events.map((event) => event.payload)).toEqual(['slow', 'fast 1', 'fast 2']);
       expect(events).toEqual((await storedNotifications(a, user)).map((n) => asEvent(user, n)));
-      await sleep(300);
-      expect(eventsOf(device)).toHaveLength(3);
+      // Sent in creation order: a repeat of any of the three would come before this one.
+      await push(user, { message: 'last' }).expect(200);
+      expect((await waitForEvents(device, 4)).map((event) => event.payload)).toEqual(['slow', 'fast 1', 'fast 2', 'last']);
     });
 
     it('does not stall delivery behind a transaction left open: past 2 s the later ones go out, and the late one once, when it comes', async () => {
       const user = newUser();
       const device = track(await connectEventStream(a, user, { timestamp: 0 }));
       await insertUncommitted(user, 'very slow');
-      await sleep(5);
       await push(user, { message: 'fast' }).expect(200);
-      expect((await waitForEvents(device, 1, 4000)).map((event) => event.payload)).toEqual(['fast']);
+      expect((await waitForEvents(device, 1)).map((event) => event.payload)).toEqual(['fast']);
       await client.query('COMMIT');
       await push(user, { message: 'after' }).expect(200);
 
       const events = await waitForEvents(device, 3);
       expect(events.map((event) => event.payload)).toEqual(['fast', 'very slow', 'after']);
-      await sleep(300);
-      expect(eventsOf(device)).toHaveLength(3);
+      // Sent in creation order from here on: a repeat would come before this one.
+      await push(user, { message: 'last' }).expect(200);
+      expect((await waitForEvents(device, 4)).map((event) => event.payload)).toEqual(['fast', 'very slow', 'after', 'last']);
     });
   });
 });

@@ -26,7 +26,7 @@ describe('count reconciliation', () => {
     await device.waitForCount(0);
     // Straight SQL: the triggers keep the count, but no pns process publishes the change.
     await sql.query(`INSERT INTO notifications (user_id, data) SELECT $1, '{}' FROM generate_series(1, 3)`, [user]);
-    await device.waitForCount(3, 2000);
+    await device.waitForCount(3);
     device.close();
   });
 });

@@ -11,6 +11,7 @@ import { DatabaseModule } from '../src/database/database.module';
 import { createTestDatabase } from './support/database';
 import { FakeDelegate, unreachableUrl } from './support/fake-delegate';
 import { newUser } from './support/factories';
+import { eventually, pollUntil } from './support/waiters';
 
 /** Every line the service logged in this file, to prove no credential ever reaches a log. */
 const logged: string[] = [];
@@ -67,14 +68,6 @@ class Probe {
 }
 
 const ALLOWED = 'https://app.example.com';
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('device authentication (contract §3)', () => {
   let databaseUrl: string;
@@ -159,15 +152,16 @@ describe('device authentication (contract §3)', () => {
 
     // The application answers long after the 300 ms timeout; pns must neither wait for it nor keep its connection.
     it.each([
-      ['answers late', { delayMs: 2000 }],
-      ['sends its headers but holds the body back', { bodyDelayMs: 2000 }],
+      ['answers late', { delayMs: 20_000 }],
+      ['sends its headers but holds the body back', { bodyDelayMs: 20_000 }],
     ])('answers 503 within the timeout when the application %s, and hangs up on it', async (_, delays) => {
       delegate.answerWith({ status: 200, body: { user_id: newUser() }, ...delays });
       const result = await delegated.connect();
       expect(result).toMatchObject({ ok: false, status: 503 });
       expect(result.elapsedMs).toBeGreaterThanOrEqual(250);
-      expect(result.elapsedMs).toBeLessThan(1000);
-      await until(() => delegate.lastRequest!.abandoned, 500);
+      // Far from the application's 20 s, with room for a loaded machine.
+      expect(result.elapsedMs).toBeLessThan(5_000);
+      await eventually(() => delegate.lastRequest!.abandoned, 'pns to hang up on the application');
     });
 
     it('answers 503 when the application is unreachable', async () => {
@@ -228,8 +222,8 @@ describe('device authentication (contract §3)', () => {
       const connectionId = crypto.randomUUID();
       await shortLived.tickets.register(newUser(), connectionId);
       expect(await shortLived.connect(`/subscribe?connectionId=${connectionId}`)).toMatchObject({ ok: true });
-      await new Promise((resolve) => setTimeout(resolve, 1100));
-      expect(await shortLived.connect(`/subscribe?connectionId=${connectionId}`)).toMatchObject({ ok: false, status: 401 });
+      const refused = await pollUntil(() => shortLived.connect(`/subscribe?connectionId=${connectionId}`), (result) => !result.ok, 'the ticket to expire');
+      expect(refused).toMatchObject({ ok: false, status: 401 });
     });
 
     it('decides alone when present: a valid ticket wins over a refusing application, an unknown one loses to an accepting one', async () => {

@@ -5,11 +5,10 @@ import { createTestDatabase } from './support/database';
 import type { Device, Frame } from './support/device';
 import { connectCounted, connectDevice, postNotification, unseenCount } from './support/devices';
 import { newUser } from './support/factories';
+import { pollUntil } from './support/waiters';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HEARTBEAT_MS = 200;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('device connections (contract §3)', () => {
   let pns: RunningApp;
@@ -43,8 +42,10 @@ describe('device connections (contract §3)', () => {
 
     await postNotification(pns, userA, { hello: 'a' });
     await Promise.all(devicesOfA.map((device) => device.waitForCount(1)));
-    await sleep(300);
-    expect(deviceOfB.frames).toEqual([{ newNotificationCountChanged: 0 }]);
+    // Announced after A's: a frame for B caused by A's notification would come before this one.
+    await postNotification(pns, userB, { hello: 'b' });
+    await deviceOfB.waitForCount(1);
+    expect(deviceOfB.frames).toEqual([{ newNotificationCountChanged: 0 }, { newNotificationCountChanged: 1 }]);
   });
 
   describe('unseenNotificationDataRequest', () => {
@@ -186,10 +187,12 @@ describe('device connections (contract §3)', () => {
     const silent = await connect(user, { autoPong: false });
     const answering = await connect(user);
     const started = Date.now();
-    await silent.waitForClose(10 * HEARTBEAT_MS);
-    // Pinged at the first tick, found unanswered at the second.
-    expect(Date.now() - started).toBeLessThan(10 * HEARTBEAT_MS);
-    await sleep(4 * HEARTBEAT_MS);
+    await silent.waitForClose();
+    // Pinged at the first tick, found unanswered at the second: well before any other timeout.
+    expect(Date.now() - started).toBeLessThan(25 * HEARTBEAT_MS);
+    // Another silent device is closed only after two more ticks, which pinged the answering one too.
+    const later = await connect(user, { autoPong: false });
+    await later.waitForClose();
     expect(answering.closeCode).toBeUndefined();
     await postNotification(pns, user, 'after');
     await answering.waitForCount(1);
@@ -216,7 +219,9 @@ describe('device connections (contract §3)', () => {
       const device = await connect(user);
       await request(pns.baseUrl).delete(`/api/users/${user}/connections`).expect(401);
       await request(pns.baseUrl).delete(`/api/users/${user}/connections`).set('X-Auth-Token', 'wrong').expect(401);
-      await sleep(100);
+      // Announced on the same bus as a drop, after it: a drop would have closed the device first.
+      await postNotification(pns, user, 'after');
+      await device.waitForCount(1);
       expect(device.closeCode).toBeUndefined();
     });
   });
@@ -232,8 +237,7 @@ describe('device connections (contract §3)', () => {
       expect(await metric(/^pns_frames_sent_total\{type="newNotificationCountChanged"\} (\d+)$/m)).toBeGreaterThanOrEqual(2);
       first.close();
       await first.waitForClose();
-      for (let tries = 0; (await connectedDevices()) !== 1 && tries < 50; tries++) await sleep(20);
-      expect(await connectedDevices()).toBe(1);
+      expect(await pollUntil(connectedDevices, (count) => count <= 1, 'the closed device uncounted')).toBe(1);
       second.close();
     } finally {
       await own.close();

@@ -32,10 +32,17 @@ describe('metrics', () => {
   });
 
   it('exports Prometheus text without a token, with the process defaults and the pool', async () => {
+    // A request that reads the database leaves its connection in the pool for the next one.
+    await request(pns.baseUrl).get(`/api/users/${newUser()}/unseen-count`).set(auth).expect(200);
     const response = await request(pns.baseUrl).get('/metrics').expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(metric(response.text, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
-    expect(metric(response.text, 'pns_db_pool_connections{state="total"}')).toBeGreaterThanOrEqual(0);
+    const total = metric(response.text, 'pns_db_pool_connections{state="total"}');
+    expect(total).toBeGreaterThanOrEqual(1);
+    // PrismaService's pool holds at most 20.
+    expect(total).toBeLessThanOrEqual(20);
+    expect(metric(response.text, 'pns_db_pool_connections{state="idle"}')).toBeLessThanOrEqual(total);
+    expect(metric(response.text, 'pns_db_pool_connections{state="waiting"}')).toBe(0);
   });
 
   it('counts notifications created, devices connected and delegations by outcome', async () => {

@@ -5,6 +5,7 @@ import { TicketsService } from '../src/auth/tickets.service';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { newUser } from './support/factories';
+import { clockPasses } from './support/waiters';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -57,7 +58,8 @@ describe('PUT /api/:userId/register (connection tickets)', () => {
     const [first, second] = [newUser(), newUser()];
     const connectionId = crypto.randomUUID();
     const firstAnswer = await register(first, `?connectionId=${connectionId}`).set(auth).expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The expiry is the registration's clock plus TICKET_TTL: a later clock makes a later expiry.
+    await clockPasses(new Date(Date.parse(firstAnswer.body.expiresAt) - pns.config.ticketTtlMs));
     const secondAnswer = await register(second, `?connectionId=${connectionId}`).set(auth).expect(200);
     expect(Date.parse(secondAnswer.body.expiresAt)).toBeGreaterThan(Date.parse(firstAnswer.body.expiresAt));
     expect(await tickets.resolve(connectionId)).toBe(second);

@@ -1,24 +1,49 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import { AppConfig } from '../config/app-config.js';
 
-/** The application backend's secret, as `X-Auth-Token` or `Authorization: Bearer`. */
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+
+/**
+ * The application backend's secret, as `X-Auth-Token` or `Authorization: Bearer`: any of the
+ * full-access tokens (APP_TOKEN, APP_TOKENS), or a read-only one (APP_READONLY_TOKENS) for
+ * GET and HEAD only.
+ */
 @Injectable()
 export class AppTokenGuard implements CanActivate {
-  private readonly expectedDigest: Buffer | undefined;
+  private readonly fullAccess: readonly Buffer[];
+  private readonly readOnly: readonly Buffer[];
 
   constructor(config: AppConfig) {
     // An empty configured token must never match an empty presented one.
-    this.expectedDigest = config.appToken ? digest(config.appToken) : undefined;
+    this.fullAccess = config.appTokens.filter((token) => token !== '').map(digest);
+    this.readOnly = config.readOnlyTokens.filter((token) => token !== '').map(digest);
   }
 
   canActivate(context: ExecutionContext): boolean {
-    const presented = presentedToken(context.switchToHttp().getRequest<Request>());
-    // Comparing fixed-length digests keeps the comparison constant-time whatever the lengths.
-    if (this.expectedDigest && presented && timingSafeEqual(digest(presented), this.expectedDigest)) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    const presented = presentedToken(request);
+    if (presented) {
+      const presentedDigest = digest(presented);
+      if (matchesAny(presentedDigest, this.fullAccess)) return true;
+      if (matchesAny(presentedDigest, this.readOnly)) {
+        if (READ_METHODS.has(request.method)) return true;
+        throw new ForbiddenException('this app token is read-only: it may only GET');
+      }
+    }
     throw new UnauthorizedException('a valid app token is required (X-Auth-Token or Authorization: Bearer)');
   }
+}
+
+/**
+ * Compares fixed-length digests, constant-time whatever the lengths, and against every token
+ * without stopping early, so the time taken tells nothing about which one matched.
+ */
+function matchesAny(presented: Buffer, expected: readonly Buffer[]): boolean {
+  let matched = false;
+  for (const candidate of expected) matched = timingSafeEqual(presented, candidate) || matched;
+  return matched;
 }
 
 function presentedToken(request: Request): string | undefined {

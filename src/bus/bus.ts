@@ -4,6 +4,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import pg from 'pg';
 import { UnavailableError } from '../common/errors.js';
 import { DatabaseServer } from '../database/database-server.js';
+import { BusRepository } from './bus.repository.js';
 import { parseControlMessage, type ControlMessage } from './control-message.js';
 import { UNSEEN_CHANGED_CHANNEL, unpackUserIds } from './unseen-changes.js';
 
@@ -29,6 +30,7 @@ export interface BusEvents {
 export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModuleDestroy {
   readonly instanceId = randomUUID();
   private readonly logger = new Logger(Bus.name);
+  private readonly sql = new BusRepository();
   private client: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closing = false;
@@ -51,16 +53,12 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
   }
 
   async publish(message: ControlMessage): Promise<void> {
-    await this.connected().query('SELECT pg_notify($1, $2)', [CONTROL_CHANNEL, JSON.stringify(message)]);
+    await this.sql.notify(this.connected(), CONTROL_CHANNEL, JSON.stringify(message));
   }
 
   /** Instances whose bus is connected to this database, this one included. */
-  async liveInstances(): Promise<number> {
-    const { rows } = await this.connected().query<{ live: number }>(
-      `SELECT count(*)::int AS live FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $1`,
-      [`${BUS_APPLICATION_NAME_PREFIX}%`],
-    );
-    return rows[0].live;
+  liveInstances(): Promise<number> {
+    return this.sql.countSessions(this.connected(), BUS_APPLICATION_NAME_PREFIX);
   }
 
   private connected(): pg.Client {
@@ -76,7 +74,7 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${UNSEEN_CHANGED_CHANNEL}; LISTEN ${CONTROL_CHANNEL}`);
+      await this.sql.listen(client, [UNSEEN_CHANGED_CHANNEL, CONTROL_CHANNEL]);
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors.js';
-import { DEMO_PAGE } from './demo-page.js';
 
 /** Where `npm run build` compiles client/ (client/tsconfig.json); inside dist/, so images ship it. */
 const CLIENT_SCRIPT = resolve('dist/client/pns-client.js');
@@ -19,9 +18,5 @@ export class ClientAssetsService {
       throw error;
     });
     return this.clientScript;
-  }
-
-  demoPage(): string {
-    return DEMO_PAGE;
   }
 }

@@ -1,16 +1,60 @@
 /**
  * The demo inbox (GET /demo when DEMO is on): one self-contained page on the browser client.
- * It authenticates with `?connectionId=<ticket>` from its own address (a backend registers a
- * ticket and links to /demo?connectionId=…), else with the browser's cookies (delegation).
+ * The server decides whom it shows before serving it (DemoService) and renders that into the
+ * page, so the page connects only as someone it can connect as.
  * Kept in a TypeScript string so the build ships it inside dist/ with the server.
  * Data is rendered with textContent only: a notification's data is whatever was posted.
  */
-export const DEMO_PAGE = /* html */ `<!doctype html>
+export type DemoViewer =
+  /** The user of the ticket in the page's address, registered by a backend. */
+  | { via: 'ticket'; userId: string; connectionId: string }
+  /** The application's user, by the browser's cookies (AUTH_DELEGATE_URL). */
+  | { via: 'session'; userId: string }
+  /** A user of this page's own, with a ticket pns registered for it, and why. */
+  | { via: 'demo'; userId: string; connectionId: string; reason: 'no-delegate' | 'no-session' | 'delegate-unavailable' }
+  /** Nobody: the page says why and does not connect. */
+  | { problem: string };
+
+/** What the page's script reads: whom to connect as, and what to say about it. */
+interface PageSettings {
+  userId?: string;
+  connectionId?: string;
+  who: string;
+  note: string;
+  problem?: string;
+}
+
+const TICKET_NOTE = 'With the connection ticket in this page\'s address (?connectionId=…), which your backend registered with PUT /api/:userId/register.';
+const DEMO_NOTE = {
+  'no-delegate': 'As a demo user of this browser, with a ticket pns registered for it: no AUTH_DELEGATE_URL is configured.',
+  'no-session': 'As a demo user of this browser, with a ticket pns registered for it: your AUTH_DELEGATE_URL did not recognise this browser (no session).',
+  'delegate-unavailable': 'As a demo user of this browser, with a ticket pns registered for it: your AUTH_DELEGATE_URL could not be asked just now.',
+} as const;
+
+function settingsOf(viewer: DemoViewer): PageSettings {
+  if ('problem' in viewer) return { who: '', note: TICKET_NOTE, problem: `Cannot connect with the ticket in this address: ${viewer.problem} Open /demo without it for a demo user.` };
+  switch (viewer.via) {
+    case 'ticket':
+      return { userId: viewer.userId, connectionId: viewer.connectionId, who: viewer.userId, note: TICKET_NOTE };
+    case 'session':
+      return { userId: viewer.userId, who: viewer.userId, note: 'With this browser\'s cookies: your AUTH_DELEGATE_URL says this is ' + viewer.userId + '.' };
+    case 'demo':
+      return { userId: viewer.userId, connectionId: viewer.connectionId, who: 'demo user ' + viewer.userId, note: DEMO_NOTE[viewer.reason] };
+  }
+}
+
+export function renderDemoPage(viewer: DemoViewer): string {
+  // Inside <script> only "</" could end the element early; \u003c is the same JSON text.
+  return DEMO_PAGE.replace('__SETTINGS__', () => JSON.stringify(settingsOf(viewer)).replace(/</g, '\\u003c'));
+}
+
+const DEMO_PAGE = /* html */ `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>pns demo inbox</title>
+<link rel="icon" href="data:,">
 <style>
   :root { --ink: #1d2433; --muted: #667085; --line: #e4e7ec; --accent: #3b5bdb; --accent-soft: #edf2ff; --bg: #f5f6fa; --ok: #2f9e44; --bad: #e03131; }
   * { box-sizing: border-box; }
@@ -19,6 +63,7 @@ export const DEMO_PAGE = /* html */ `<!doctype html>
   .brand { font-weight: 700; font-size: 18px; letter-spacing: -0.01em; }
   .brand small { font-weight: 500; color: var(--muted); margin-left: 6px; }
   .spacer { flex: 1; }
+  #who { font-size: 13px; color: var(--muted); }
   #status { display: inline-flex; align-items: center; gap: 6px; font-size: 13px; color: var(--muted); padding: 4px 10px; border: 1px solid var(--line); border-radius: 999px; }
   #status::before { content: ""; width: 8px; height: 8px; border-radius: 50%; background: #adb5bd; }
   #status[data-state="open"]::before { background: var(--ok); }
@@ -62,6 +107,7 @@ export const DEMO_PAGE = /* html */ `<!doctype html>
 <header>
   <div class="brand">pns<small>demo inbox</small></div>
   <div class="spacer"></div>
+  <span id="who"></span>
   <span id="status" data-state="connecting">connecting…</span>
   <button id="bell" type="button" title="Open the new notifications" aria-label="Notifications">
     <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9"/><path d="M13.73 21a2 2 0 0 1-3.46 0"/></svg>
@@ -95,20 +141,15 @@ export const DEMO_PAGE = /* html */ `<!doctype html>
     <p class="note" id="auth-note"></p>
   </aside>
 </main>
+<script type="application/json" id="settings">__SETTINGS__</script>
 <script type="module">
   import { createClient } from './client.js';
 
   const $ = (id) => document.getElementById(id);
-  const params = new URLSearchParams(location.search);
-  const connectionId = params.get('connectionId') || undefined;
-  const transport = params.get('transport') || 'auto';
-  const client = createClient({ url: new URL('.', location.href).href, connectionId, transport });
-  // For playing with the client from the browser's console.
-  window.pns = client;
-
-  $('auth-note').textContent = connectionId
-    ? 'With the connection ticket in this page\\'s address (?connectionId=…), which your backend registered with PUT /api/:userId/register.'
-    : 'With this browser\\'s cookies, which pns hands to your AUTH_DELEGATE_URL. Or open /demo?connectionId=<ticket> with a ticket your backend registered.';
+  const settings = JSON.parse($('settings').textContent);
+  const transport = new URLSearchParams(location.search).get('transport') || 'auto';
+  $('who').textContent = settings.who;
+  $('auth-note').textContent = settings.note;
 
   const items = new Map();
   const fresh = new Set();
@@ -182,12 +223,12 @@ export const DEMO_PAGE = /* html */ `<!doctype html>
     render();
   }
 
-  async function loadHistory() {
+  async function loadHistory(client) {
     const monthAgo = new Date(Date.now() - 30 * 86400 * 1000);
     remember(await client.fetchSeen(monthAgo, 50), false);
   }
 
-  async function openUnseen() {
+  async function openUnseen(client) {
     try {
       showProblem('');
       remember(await client.fetchUnseen(50), true);
@@ -196,36 +237,49 @@ export const DEMO_PAGE = /* html */ `<!doctype html>
     }
   }
 
-  client.on('count', showCount);
-  client.on('open', ({ transport }) => {
-    showStatus('open', 'live · ' + (transport === 'sse' ? 'SSE' : 'WebSocket'));
-    showProblem('');
-    loadHistory().catch((error) => showProblem('Could not load the history: ' + error.message));
-  });
-  client.on('close', ({ code, reconnecting }) => {
-    showStatus(reconnecting ? 'connecting' : 'closed', reconnecting ? 'reconnecting…' : 'closed (' + code + ')');
-  });
-  client.on('error', (error) => {
-    if (error.code !== 'connect_failed') return;
-    showStatus('connecting', 'reconnecting…');
-    showProblem(connectionId
-      ? 'Cannot connect: is pns running, and is the connection ticket still valid?'
-      : 'Cannot connect: open this page as /demo?connectionId=<ticket> (PUT /api/:userId/register), or sign in to the application that pns delegates to.');
-  });
+  function connect() {
+    const client = createClient({ url: new URL('.', location.href).href, connectionId: settings.connectionId, transport });
+    // For playing with the client from the browser's console.
+    window.pns = client;
+    client.on('count', showCount);
+    client.on('open', ({ transport }) => {
+      showStatus('open', 'live · ' + (transport === 'sse' ? 'SSE' : 'WebSocket'));
+      showProblem('');
+      loadHistory(client).catch((error) => showProblem('Could not load the history: ' + error.message));
+    });
+    client.on('close', ({ code, reconnecting }) => {
+      showStatus(reconnecting ? 'connecting' : 'closed', reconnecting ? 'reconnecting…' : 'closed (' + code + ')');
+    });
+    client.on('error', (error) => {
+      if (error.code !== 'connect_failed') return;
+      showStatus('connecting', 'reconnecting…');
+      showProblem(settings.connectionId
+        ? 'Cannot connect: is pns running, and is the connection ticket still valid?'
+        : 'Cannot connect: is pns running, and is this browser still signed in to the application that pns delegates to?');
+    });
 
-  $('bell').addEventListener('click', openUnseen);
-  $('open').addEventListener('click', openUnseen);
-  $('webhook-button').addEventListener('click', async () => {
-    try {
-      const { url } = await client.requestWebhook();
-      $('webhook-url').textContent = url;
-      $('curl').textContent = 'curl -X POST ' + url + " -H 'Content-Type: application/json' -d '{\\"message\\": \\"hello\\"}'";
-      $('webhook-details').hidden = false;
-      $('webhook-button').hidden = true;
-    } catch (error) {
-      showProblem('Could not get a webhook URL: ' + error.message);
-    }
-  });
+    $('bell').addEventListener('click', () => openUnseen(client));
+    $('open').addEventListener('click', () => openUnseen(client));
+    $('webhook-button').addEventListener('click', async () => {
+      try {
+        const { url } = await client.requestWebhook();
+        $('webhook-url').textContent = url;
+        $('curl').textContent = 'curl -X POST ' + url + " -H 'Content-Type: application/json' -d '{\\"message\\": \\"hello\\"}'";
+        $('webhook-details').hidden = false;
+        $('webhook-button').hidden = true;
+      } catch (error) {
+        showProblem('Could not get a webhook URL: ' + error.message);
+      }
+    });
+  }
+
+  if (settings.problem) {
+    showStatus('closed', 'not connected');
+    showProblem(settings.problem);
+    $('webhook-button').disabled = true;
+  } else {
+    connect();
+  }
   $('copy').addEventListener('click', () => navigator.clipboard.writeText($('curl').textContent));
   setInterval(render, 60 * 1000);
 </script>

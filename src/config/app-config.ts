@@ -8,7 +8,12 @@ export class AppConfig {
   /** Unset: the service runs an embedded PostgreSQL under `dataDir`. */
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** The first full-access token (the one printed when generated). */
   readonly appToken: string;
+  /** Every full-access token: APP_TOKEN (or AUTH_TOKEN) and APP_TOKENS, so a rotation can overlap. */
+  readonly appTokens: readonly string[];
+  /** Tokens that may only read: GET and HEAD on /api/**. */
+  readonly readOnlyTokens: readonly string[];
   /** True when no token was configured and one was generated for this development run. */
   readonly appTokenGenerated: boolean;
   readonly authDelegateUrl: string | undefined;
@@ -26,6 +31,13 @@ export class AppConfig {
   readonly ticketTtlMs: number;
   readonly maxNotificationBytes: number;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Connections of this instance's database pool. */
+  readonly databasePoolSize: number;
+  /** How long a SIGTERM may take before the process gives up and exits 1. */
+  readonly shutdownTimeoutMs: number;
+  /** Calls of one webhook URL, per instance: sustained per second, and the burst an idle hook may take. */
+  readonly webhookRatePerSecond: number;
+  readonly webhookBurst: number;
   /** Serve the demo inbox page at /demo (default: outside production only). */
   readonly demo: boolean;
 

@@ -44,8 +44,14 @@ describe('loadConfig', () => {
       maxNotificationBytes: 16384,
       logLevel: 'log',
       demo: true,
+      readOnlyTokens: [],
+      databasePoolSize: 20,
+      shutdownTimeoutMs: 10_000,
+      webhookRatePerSecond: 10,
+      webhookBurst: 20,
     });
     expect(config.appToken.length).toBeGreaterThanOrEqual(32);
+    expect(config.appTokens).toEqual([config.appToken]);
   });
 
   it('reads every variable', () => {
@@ -67,6 +73,12 @@ describe('loadConfig', () => {
       MAX_NOTIFICATION_BYTES: '1024',
       LOG_LEVEL: 'debug',
       DEMO: 'false',
+      APP_TOKENS: 'next, ,secret',
+      APP_READONLY_TOKENS: 'reader-1,reader-2',
+      DATABASE_POOL_SIZE: '50',
+      SHUTDOWN_TIMEOUT: '25s',
+      WEBHOOK_RATE: '2',
+      WEBHOOK_BURST: '5',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -87,7 +99,36 @@ describe('loadConfig', () => {
       maxNotificationBytes: 1024,
       logLevel: 'debug',
       demo: false,
+      appTokens: ['secret', 'next'],
+      readOnlyTokens: ['reader-1', 'reader-2'],
+      databasePoolSize: 50,
+      shutdownTimeoutMs: 25_000,
+      webhookRatePerSecond: 2,
+      webhookBurst: 5,
     });
+  });
+
+  it('accepts several tokens for a rotation, APP_TOKENS alone being enough in production', () => {
+    expect(loadConfig({ NODE_ENV: 'production', APP_TOKENS: 'old,new' })).toMatchObject({ appToken: 'old', appTokens: ['old', 'new'], appTokenGenerated: false });
+    expect(problemsOf({ NODE_ENV: 'production', APP_READONLY_TOKENS: 'reader' })).toEqual(['APP_TOKEN']);
+    expect(problemsOf({ APP_TOKEN: 'both', APP_READONLY_TOKENS: 'reader,both' })).toEqual(['APP_READONLY_TOKENS']);
+  });
+
+  it('never repeats a password or a token in its message', () => {
+    const message = (env: Record<string, string>): string => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    const url = message({ DATABASE_URL: 'mysql://pns:hunter2-secret@db:3306/pns?password=other-secret' });
+    expect(url).toMatch(/DATABASE_URL/);
+    expect(url).toContain('pns:***@db');
+    expect(url).not.toMatch(/hunter2|other-secret/);
+    expect(message({ DATABASE_URL: 'postgres//pns:hunter2-secret@db/pns' })).not.toContain('hunter2');
+    expect(message({ APP_TOKEN: 'shared-token', APP_READONLY_TOKENS: 'shared-token' })).not.toContain('shared-token');
   });
 
   it('prefers APP_TOKEN over its alias AUTH_TOKEN', () => {
@@ -123,6 +164,10 @@ describe('loadConfig', () => {
         MAX_NOTIFICATION_BYTES: '-5',
         LOG_LEVEL: 'chatty',
         DEMO: 'sometimes',
+        DATABASE_POOL_SIZE: '0',
+        SHUTDOWN_TIMEOUT: 'soon',
+        WEBHOOK_RATE: 'fast',
+        WEBHOOK_BURST: '1.5',
       }).sort(),
     ).toEqual(
       [
@@ -141,6 +186,10 @@ describe('loadConfig', () => {
         'MAX_NOTIFICATION_BYTES',
         'LOG_LEVEL',
         'DEMO',
+        'DATABASE_POOL_SIZE',
+        'SHUTDOWN_TIMEOUT',
+        'WEBHOOK_RATE',
+        'WEBHOOK_BURST',
       ].sort(),
     );
   });

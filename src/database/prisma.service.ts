@@ -1,13 +1,21 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.js';
+import { AppConfig } from '../config/app-config.js';
+import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { DatabaseServer } from './database-server.js';
 
-const POOL_SIZE = 20;
+/** DATABASE_POOL_SIZE's default, also for specs that build the service by hand. */
+const DEFAULT_POOL_SIZE = 20;
 // A database that stops answering must not hold requests (or the readiness probe) forever.
 const CONNECT_TIMEOUT_MS = 5_000;
 
+/**
+ * The two ways repositories reach PostgreSQL (DEVELOPERS.md, "One way to the database"): this
+ * Prisma client for plain typed queries, and SQL on its pg pool (`query`, `transaction`,
+ * `session`, or `pool` itself for named prepared statements) for the hot paths and for what
+ * Prisma cannot express.
+ */
 @Injectable()
 export class PrismaService extends PrismaClient {
   /**
@@ -19,13 +27,58 @@ export class PrismaService extends PrismaClient {
    */
   readonly pool: pg.Pool;
 
-  constructor(server: DatabaseServer) {
-    const pool = new pg.Pool({ connectionString: server.url, max: POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  constructor(server: DatabaseServer, @Optional() config?: AppConfig) {
+    const pool = new pg.Pool({ connectionString: server.url, max: config?.databasePoolSize ?? DEFAULT_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection dropped by the server (restart, failover) is an event, not a crash:
     // the pool opens a new one on next use.
     pool.on('error', (error) => new Logger(PrismaService.name).warn(`idle database connection lost: ${error.message}`));
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
+  }
+
+  /**
+   * One SQL statement on the pool, written with Prisma.sql (values stay bound parameters). Rows
+   * come as pg reads them: int8 as decimal text, jsonb parsed, timestamptz as Date.
+   */
+  query<R extends pg.QueryResultRow>(statement: Prisma.Sql): Promise<pg.QueryResult<R>> {
+    return this.pool.query<R>(statement.text, statement.values);
+  }
+
+  /** Runs `work` in one transaction on one pooled connection: committed if it resolves, rolled back if it throws. */
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection whose rollback failed is in an unknown state: closed, not handed back.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /**
+   * Lends `work` one pooled connection for its whole run, for state that belongs to a session
+   * (a session advisory lock). The connection is closed afterwards, never handed back, so no
+   * such state reaches another user of the pool, also when `work` fails.
+   */
+  async session<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release(true);
+    }
+  }
+
+  /** The pool's connections by state, for the metrics. */
+  poolUsage(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async close(): Promise<void> {

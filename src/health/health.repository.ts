@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 @Injectable()
 export class HealthRepository {
@@ -7,6 +8,6 @@ export class HealthRepository {
 
   /** A round trip through the same pool the API uses, so ready means the API can query. */
   async ping(): Promise<void> {
-    await this.prisma.$queryRaw`SELECT 1`;
+    await this.prisma.query(Prisma.sql`SELECT 1`);
   }
 }

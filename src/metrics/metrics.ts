@@ -47,16 +47,13 @@ export class Metrics {
         if (metrics.pushQueueDepthReader) this.set(await metrics.pushQueueDepthReader());
       },
     });
-    const pool = prisma.pool;
     new Gauge({
       name: 'pns_db_pool_connections',
       help: 'Database pool connections by state',
       labelNames: ['state'],
       registers: [this.registry],
       collect() {
-        this.set({ state: 'total' }, pool.totalCount);
-        this.set({ state: 'idle' }, pool.idleCount);
-        this.set({ state: 'waiting' }, pool.waitingCount);
+        for (const [state, connections] of Object.entries(prisma.poolUsage())) this.set({ state }, connections);
       },
     });
   }

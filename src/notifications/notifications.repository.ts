@@ -6,8 +6,8 @@ import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 
 interface CreatedRow {
-  /** A bigint through Prisma, the int8's decimal text through pg. */
-  id: bigint | string;
+  /** Read as text (`id::text`): JavaScript numbers lose precision past 2^53. */
+  id: string;
   user_id: string;
   created_at: Date;
 }
@@ -31,7 +31,8 @@ export interface NotificationRows {
   idempotencyKey: string | null;
 }
 
-const COLUMNS = Prisma.sql`notifications.id, user_id, data, category, created_at, seen_at`;
+// The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
+const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at`;
 
 // Each state names its partial index's predicate literally: the planner only picks a partial
 // index when the query's WHERE implies the index's, which a bound parameter never does.
@@ -44,16 +45,18 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
 /**
  * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
  * init migration), never here: every statement below keeps them right by construction.
- * The insert and the count read run for every notification: they are prepared statements on
- * the pool (see PrismaService.pool); everything else goes through Prisma.
+ * Everything runs on the pool (PrismaService.query) but the one-user count read, a plain
+ * typed query; the insert and the many-user count read run for every notification, so they are
+ * named prepared statements.
  */
 @Injectable()
 export class NotificationsRepository {
-  private readonly inserts = new Batcher<NotificationRows, CreatedNotification[]>((requests) => this.insertAll(requests), {
+  /** Each item is a unit of requests that must be stored together; a batch is one statement. */
+  private readonly inserts = new Batcher<readonly NotificationRows[], CreatedNotification[][]>((units) => this.insertUnits(units), {
     // A few statements at once keep the pool busy; more would only make each batch smaller.
     maxInFlight: 4,
     maxWeight: 5_000,
-    weight: (request) => request.userIds.length,
+    weight: (unit) => unit.reduce((rows, request) => rows + request.userIds.length, 0),
   });
 
   /**
@@ -72,13 +75,20 @@ export class NotificationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Stores one request's notifications (one per user; a user who already has a notification
-   * with this idempotency key gets none and is absent from the result). Concurrent requests
-   * share one INSERT and so one commit (see insertAll): a commit's disk flush, not the
-   * rows, is what one insert per request pays for. Each caller is answered after that commit.
+   * Stores the requests' notifications, all or none (one per user of each request; a user who
+   * already has a notification with the request's idempotency key gets none and is absent from
+   * that request's result). Concurrent calls share one INSERT and so one commit (see
+   * insertAll): a commit's disk flush, not the rows, is what one insert per call pays for.
+   * Each caller is answered after that commit.
    */
-  insert(rows: NotificationRows): Promise<CreatedNotification[]> {
-    return this.inserts.submit(rows);
+  insert(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+    return this.inserts.submit(requests);
+  }
+
+  private async insertUnits(units: (readonly NotificationRows[])[]): Promise<CreatedNotification[][][]> {
+    const created = await this.insertAll(units.flat());
+    let next = 0;
+    return units.map((unit) => created.slice(next, (next += unit.length)));
   }
 
   /**
@@ -90,9 +100,9 @@ export class NotificationsRepository {
    * for a racing insert of the same idempotency key to commit, so retries can't both insert;
    * its WHERE names the predicate of the (partial) unique index it arbitrates on.
    */
-  async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+  private async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
     const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
-    const { rows } = await this.prisma.pool.query<{ id: string; user_id: string; created_at: Date; request: string }>({
+    const { rows } = await this.prisma.pool.query<CreatedRow & { request: string }>({
       name: 'pns_insert_notifications',
       text: INSERT_NOTIFICATIONS,
       values: [
@@ -109,20 +119,20 @@ export class NotificationsRepository {
   }
 
   async findByIdempotencyKey(userIds: readonly string[], idempotencyKey: string): Promise<CreatedNotification[]> {
-    const found = await this.prisma.$queryRaw<CreatedRow[]>`
-      SELECT id, user_id, created_at FROM notifications
-      WHERE user_id = ANY(${userIds}::text[]) AND idempotency_key = ${idempotencyKey}`;
+    const { rows: found } = await this.prisma.query<CreatedRow>(Prisma.sql`
+      SELECT id::text AS id, user_id, created_at FROM notifications
+      WHERE user_id = ANY(${userIds}::text[]) AND idempotency_key = ${idempotencyKey}`);
     return found.map(toCreated);
   }
 
   /** Newest first, strictly after `after`; the row comparison is an index condition, so deep pages cost no more than the first. */
   async page(userId: string, state: NotificationState, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
     const start = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::bigint)` : Prisma.empty;
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} ${STATE_FILTER[state]} ${start}
-      ORDER BY created_at DESC, id DESC
-      LIMIT ${limit}`;
+      ORDER BY created_at DESC, notifications.id DESC
+      LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 
@@ -142,20 +152,22 @@ export class NotificationsRepository {
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
-  markSeen(userId: string, ids: readonly string[]): Promise<number> {
-    return this.prisma.$executeRaw`
+  async markSeen(userId: string, ids: readonly string[]): Promise<number> {
+    const { rowCount } = await this.prisma.query(Prisma.sql`
       UPDATE notifications SET seen_at = now()
-      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`;
+      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`);
+    return rowCount ?? 0;
   }
 
-  markAllSeen(userId: string): Promise<number> {
-    return this.prisma.$executeRaw`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`;
+  async markAllSeen(userId: string): Promise<number> {
+    const { rowCount } = await this.prisma.query(Prisma.sql`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`);
+    return rowCount ?? 0;
   }
 
   /** The deleted notification's user, and whether its deletion changed that user's unseen count. */
   async delete(id: string): Promise<{ userId: string; wasUnseen: boolean } | undefined> {
-    const [deleted] = await this.prisma.$queryRaw<{ user_id: string; was_unseen: boolean }[]>`
-      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id, seen_at IS NULL AS was_unseen`;
+    const { rows: [deleted] } = await this.prisma.query<{ user_id: string; was_unseen: boolean }>(Prisma.sql`
+      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id, seen_at IS NULL AS was_unseen`);
     return deleted && { userId: deleted.user_id, wasUnseen: deleted.was_unseen };
   }
 
@@ -168,7 +180,7 @@ export class NotificationsRepository {
    * skips the rows this statement already updated and locks the next ones, past `limit`.
    */
   async takeUnseen(userId: string, limit: number): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       WITH taken AS MATERIALIZED (
         SELECT id FROM notifications
         WHERE user_id = ${userId} AND seen_at IS NULL
@@ -177,17 +189,17 @@ export class NotificationsRepository {
         FOR UPDATE SKIP LOCKED)
       UPDATE notifications SET seen_at = now()
       FROM taken WHERE notifications.id = taken.id
-      RETURNING ${COLUMNS}`;
+      RETURNING ${COLUMNS}`);
     // RETURNING follows no ORDER BY.
     return rows.map(toRecord).sort(newestFirst);
   }
 
   async seenCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} AND seen_at IS NOT NULL AND created_at > ${after}::timestamptz
-      ORDER BY created_at DESC, id DESC
-      LIMIT ${limit}`;
+      ORDER BY created_at DESC, notifications.id DESC
+      LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 
@@ -199,7 +211,7 @@ export class NotificationsRepository {
    * with takeUnseen, no notification is handed out as unseen twice.
    */
   async takeCreatedAfter(userId: string, after: Date, limit: number): Promise<{ records: NotificationRecord[]; taken: number }> {
-    const rows = await this.prisma.$queryRaw<(NotificationRow & { taken: boolean })[]>`
+    const { rows } = await this.prisma.query<NotificationRow & { taken: boolean }>(Prisma.sql`
       WITH page AS MATERIALIZED (
         SELECT id FROM notifications
         WHERE user_id = ${userId} AND created_at > ${after}::timestamptz
@@ -212,7 +224,7 @@ export class NotificationsRepository {
       SELECT taken.*, true AS taken FROM taken
       UNION ALL
       SELECT ${COLUMNS}, false AS taken FROM notifications JOIN page ON notifications.id = page.id
-      WHERE notifications.seen_at IS NOT NULL`;
+      WHERE notifications.seen_at IS NOT NULL`);
     return { records: rows.map(toRecord).sort(newestFirst), taken: rows.filter((row) => row.taken).length };
   }
 
@@ -236,30 +248,30 @@ export class NotificationsRepository {
   }
 
   private async readSettledHorizon(): Promise<SettledHorizon> {
-    const [row] = await this.prisma.$queryRaw<{ settled_before: Date; now: Date }[]>`
+    const { rows: [row] } = await this.prisma.query<{ settled_before: Date; now: Date }>(Prisma.sql`
       SELECT date_trunc('milliseconds', min(xact_start) - interval '20 milliseconds') AS settled_before, statement_timestamp() AS now
       FROM pg_stat_activity
-      WHERE datname = current_database() AND backend_type = 'client backend' AND xact_start IS NOT NULL`;
+      WHERE datname = current_database() AND backend_type = 'client backend' AND xact_start IS NOT NULL`);
     return { settledBefore: row.settled_before, now: row.now };
   }
 
   /** Oldest first, strictly after `after` in (created_at, id) order: the index read backwards. */
   async createdAfterInOrder(userId: string, after: PagePosition, limit: number): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+    const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
       WHERE user_id = ${userId} AND (created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::bigint)
-      ORDER BY created_at, id
-      LIMIT ${limit}`;
+      ORDER BY created_at, notifications.id
+      LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 }
 
 function toCreated(row: CreatedRow): CreatedNotification {
-  return { id: row.id.toString(), userId: row.user_id, createdAt: row.created_at };
+  return { id: row.id, userId: row.user_id, createdAt: row.created_at };
 }
 
 function toRecord(row: NotificationRow): NotificationRecord {
-  return { id: row.id.toString(), userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
+  return { id: row.id, userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
 }
 
 function newestFirst(a: NotificationRecord, b: NotificationRecord): number {

@@ -1,12 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../common/errors.js';
-import { isUserId, USER_ID_RULE } from '../common/user-id.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { isNotificationId, type CreatedNotification, type NewNotifications, type NotificationRecord, type NotificationState, type PagePosition } from './notification.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import { checkedRows } from './new-notifications.js';
+import { NotificationsRepository, type NotificationRows } from './notifications.repository.js';
 
 export type { CreatedNotification, NewNotifications, NotificationRecord, NotificationState } from './notification.js';
 
@@ -17,12 +17,6 @@ export interface ListQuery {
 }
 
 export type SeenTarget = { ids: string[] } | { all: true };
-
-const MAX_TEXT_LENGTH = 255;
-
-// A JSON `\u0000` escape (an odd run of backslashes before it is an escape, an even one is
-// escaped backslashes): jsonb cannot store the NUL character and would fail the insert.
-const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
 
 @Injectable()
 export class NotificationsService {
@@ -38,35 +32,31 @@ export class NotificationsService {
   ) {}
 
   /**
-   * The one ingest path of every transport. Checks its input itself, since not every caller
-   * goes through a validated DTO. Answers in the order of `userIds`, one per distinct user.
+   * One request: the same data for one or more users. Answers in the order of `userIds`, one
+   * per distinct user.
    */
   async create(input: NewNotifications): Promise<CreatedNotification[]> {
-    const userIds = [...new Set(input.userIds)];
-    if (userIds.length === 0) throw new InvalidInputError('at least one user id is required');
-    const badUserId = userIds.find((userId) => !isUserId(userId));
-    if (badUserId !== undefined) throw new InvalidInputError(`userIds: ${USER_ID_RULE} (got ${JSON.stringify(badUserId)})`);
-    const rows = {
-      userIds,
-      dataJson: this.serializeData(input.data),
-      category: checkedText('category', input.category),
-      idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
-    };
+    const [created] = await this.ingest([checkedRows(input, this.config.maxNotificationBytes)]);
+    return created;
+  }
 
-    const inserted = await this.repository.insert(rows);
-    this.announceStored(inserted);
-    const byUser = new Map(inserted.map((created) => [created.userId, created]));
-    if (byUser.size < userIds.length && rows.idempotencyKey !== null) {
-      // Retries of an earlier request: its rows were committed before our insert skipped them.
-      const retried = userIds.filter((userId) => !byUser.has(userId));
-      for (const existing of await this.repository.findByIdempotencyKey(retried, rows.idempotencyKey)) byUser.set(existing.userId, existing);
-    }
-    return userIds.map((userId) => {
-      const created = byUser.get(userId);
-      // Only when the original was deleted between our insert and our read: a retry then creates it anew.
-      if (!created) throw new ConflictError(`the notification for ${JSON.stringify(userId)} with this idempotency key was just deleted; retry`);
-      return created;
+  /**
+   * Several notifications, each for its own user with its own data (the notifier's event
+   * batches): every entry is checked before anything is stored, then all are committed in one
+   * statement, so one bad entry stores none. Answers in the entries' order.
+   */
+  async createEach(entries: readonly { userId: string; data: unknown }[]): Promise<CreatedNotification[]> {
+    if (entries.length === 0) return [];
+    const requests = entries.map((entry, index) => {
+      try {
+        return checkedRows({ userIds: [entry.userId], data: entry.data }, this.config.maxNotificationBytes);
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw new InvalidInputError(`entry ${index}: ${error.message}`);
+        if (error instanceof PayloadTooLargeError) throw new PayloadTooLargeError(`entry ${index}: ${error.message}`);
+        throw error;
+      }
     });
+    return (await this.ingest(requests)).flat();
   }
 
   /** Newest first; `nextCursor` is null on the last page (one extra row is read to know). */
@@ -122,28 +112,6 @@ export class NotificationsService {
     return this.repository.seenCreatedAfter(userId, after, limit);
   }
 
-  /**
-   * Several notifications, each for its own user with its own data (the §6 event batches):
-   * every entry is checked before anything is stored, then all go in one statement, so one bad
-   * entry stores none. Answers in the entries' order.
-   */
-  async createEach(entries: readonly { userId: string; data: unknown }[]): Promise<CreatedNotification[]> {
-    if (entries.length === 0) return [];
-    const rows = entries.map((entry, index) => {
-      try {
-        if (!isUserId(entry.userId)) throw new InvalidInputError(`${USER_ID_RULE} (got ${JSON.stringify(entry.userId)})`);
-        return { userIds: [entry.userId], dataJson: this.serializeData(entry.data), category: null, idempotencyKey: null };
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw new InvalidInputError(`entry ${index}: ${error.message}`);
-        if (error instanceof PayloadTooLargeError) throw new PayloadTooLargeError(`entry ${index}: ${error.message}`);
-        throw error;
-      }
-    });
-    const inserted = (await this.repository.insertAll(rows)).flat();
-    this.announceStored(inserted);
-    return inserted;
-  }
-
   /** Newest first, seen or not, created after `after`; the unseen ones returned are now seen. */
   async takeCreatedAfter(userId: string, after: Date, limit: number): Promise<NotificationRecord[]> {
     const { records, taken } = await this.repository.takeCreatedAfter(userId, after, limit);
@@ -161,29 +129,35 @@ export class NotificationsService {
     return this.repository.createdAfterInOrder(userId, after, limit);
   }
 
-  /** After the commit that stored them: every instance hears of the users' new counts. */
-  private announceStored(inserted: readonly CreatedNotification[]): void {
-    this.changes.publish(inserted.map((created) => created.userId));
-    this.metrics?.notificationsCreated.inc(inserted.length);
+  /**
+   * The one ingest path, whatever the transport: the checked requests go to the group-commit
+   * batcher as one unit, so they are stored in one statement (all or none) and committed with
+   * whatever other requests arrive meanwhile; every instance hears of the users' new counts
+   * once that commit is done.
+   */
+  private async ingest(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+    const inserted = await this.repository.insert(requests);
+    const stored = inserted.flat();
+    this.changes.publish(stored.map((created) => created.userId));
+    this.metrics?.notificationsCreated.inc(stored.length);
+    return Promise.all(requests.map((request, index) => this.withOriginals(request, inserted[index])));
   }
 
-  private serializeData(data: unknown): string {
-    const json = data === undefined ? undefined : JSON.stringify(data);
-    if (json === undefined) throw new InvalidInputError('data is required (any JSON value, null included)');
-    const bytes = Buffer.byteLength(json, 'utf8');
-    if (bytes > this.config.maxNotificationBytes) {
-      throw new PayloadTooLargeError(`data is ${bytes} bytes as JSON; the limit is ${this.config.maxNotificationBytes}`);
+  /**
+   * The request's notification for each of its users: a user absent from `inserted` already had
+   * one with the request's idempotency key, committed before our insert skipped it (a retry).
+   */
+  private async withOriginals(request: NotificationRows, inserted: CreatedNotification[]): Promise<CreatedNotification[]> {
+    const byUser = new Map(inserted.map((created) => [created.userId, created]));
+    if (byUser.size < request.userIds.length && request.idempotencyKey !== null) {
+      const retried = request.userIds.filter((userId) => !byUser.has(userId));
+      for (const existing of await this.repository.findByIdempotencyKey(retried, request.idempotencyKey)) byUser.set(existing.userId, existing);
     }
-    if (NUL_ESCAPE.test(json)) throw new InvalidInputError('data: strings cannot contain the NUL character (\\u0000)');
-    return json;
+    return request.userIds.map((userId) => {
+      const created = byUser.get(userId);
+      // Only when the original was deleted between our insert and our read: a retry then creates it anew.
+      if (!created) throw new ConflictError(`the notification for ${JSON.stringify(userId)} with this idempotency key was just deleted; retry`);
+      return created;
+    });
   }
-}
-
-function checkedText(name: string, value: string | undefined): string | null {
-  if (value === undefined) return null;
-  const length = [...value].length;
-  if (length < 1 || length > MAX_TEXT_LENGTH || value.includes('\0')) {
-    throw new InvalidInputError(`${name}: expected 1-${MAX_TEXT_LENGTH} characters without NUL`);
-  }
-  return value;
 }

@@ -1,7 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import pg from 'pg';
-import { DatabaseServer } from '../database/database-server.js';
+import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 /**
  * The advisory-lock key of a retention pass ("pnsr" in ASCII). A single bigint key lives in
@@ -27,12 +26,7 @@ export interface DeletedBatch {
 
 @Injectable()
 export class RetentionRepository {
-  private readonly logger = new Logger('Retention');
-
-  constructor(
-    private readonly prisma: PrismaService,
-    private readonly server: DatabaseServer,
-  ) {}
+  constructor(private readonly prisma: PrismaService) {}
 
   /**
    * Deletes one bounded batch of what the retention policy expires, in one statement, so one
@@ -42,7 +36,7 @@ export class RetentionRepository {
     const seenSeconds = policy.seenRetentionMs / 1000;
     // NULL makes the unseen clause false: with UNSEEN_RETENTION unset nothing unseen is chosen.
     const unseenSeconds = policy.unseenRetentionMs === undefined ? null : policy.unseenRetentionMs / 1000;
-    const [deleted] = await this.prisma.$queryRaw<DeletedBatch[]>`
+    const { rows: [deleted] } = await this.prisma.query<DeletedBatch>(Prisma.sql`
       WITH unflushed_commit AS (
         -- This batch's commit does not wait for its WAL to reach the disk. A batch lost in a
         -- crash loses its rows' deletion and their count change together, and the next pass
@@ -89,7 +83,7 @@ export class RetentionRepository {
         (SELECT count(*) FROM deleted_notifications WHERE was_unseen)::int AS unseen,
         (SELECT count(*) FROM deleted_tickets)::int AS tickets,
         (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications WHERE was_unseen) AS "usersWithFewerUnseen"
-      FROM unflushed_commit`;
+      FROM unflushed_commit`);
     return deleted;
   }
 
@@ -98,22 +92,17 @@ export class RetentionRepository {
    * running it, when another process holds the lock.
    *
    * A session-level advisory lock belongs to one connection, and the pool hands each query
-   * whichever connection is free, so the lock takes a connection of its own for the pass.
-   * The batches still run on the pool, each committing on its own: holding the lock in one
-   * transaction around the pass would instead hold every deleted row's lock until the end.
-   * Closing the connection releases the lock, also when this process dies mid-pass.
+   * whichever connection is free, so the lock holds a pooled connection of its own for the
+   * pass (PrismaService.session). The batches still run on the pool, each committing on its
+   * own: holding the lock in one transaction around the pass would instead hold every deleted
+   * row's lock until the end. Closing that connection afterwards releases the lock, as does
+   * this process dying mid-pass. Losing it mid-pass is harmless: a concurrent pass only skips
+   * the rows this one holds.
    */
-  async withPassLock<T>(pass: () => Promise<T>): Promise<T | undefined> {
-    const client = new pg.Client({ connectionString: this.server.url, connectionTimeoutMillis: 10_000 });
-    // An unhandled 'error' would crash the process. Losing the lock mid-pass is harmless:
-    // a concurrent pass only skips the rows this one holds.
-    client.on('error', (error) => this.logger.warn(`retention lock connection lost: ${error.message}`));
-    await client.connect();
-    try {
+  withPassLock<T>(pass: () => Promise<T>): Promise<T | undefined> {
+    return this.prisma.session(async (client) => {
       const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK_KEY]);
       return rows[0].locked ? await pass() : undefined;
-    } finally {
-      await client.end();
-    }
+    });
   }
 }

@@ -12,12 +12,20 @@ export class WebhooksRepository {
   /**
    * Creates the webhook unless the user already has `max`; undefined then. Creations for one
    * user are serialized on an advisory lock of the transaction, so racing ones can't overshoot.
+   * SQL on the pool: Prisma has no advisory locks. Each statement of a transaction sees what
+   * committed before it began (READ COMMITTED), so the count, read after the lock, sees every
+   * earlier creation.
    */
   createWithin(userId: string, secretHash: string, max: number): Promise<WebhookRecord | undefined> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`pns-webhooks:${userId}`}, 0))`;
-      if ((await tx.webhook.count({ where: { userId } })) >= max) return undefined;
-      return tx.webhook.create({ data: { userId, secretHash }, select: RECORD });
+    return this.prisma.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`pns-webhooks:${userId}`]);
+      const { rows: [{ existing }] } = await client.query<{ existing: number }>('SELECT count(*)::int AS existing FROM webhooks WHERE user_id = $1', [userId]);
+      if (existing >= max) return undefined;
+      const { rows: [created] } = await client.query<WebhookRecord>(
+        'INSERT INTO webhooks (user_id, secret_hash) VALUES ($1, $2) RETURNING id, user_id AS "userId", created_at AS "createdAt"',
+        [userId, secretHash],
+      );
+      return created;
     });
   }
 

@@ -3,16 +3,10 @@ import { ConflictError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { hookData } from './hook-body.js';
-import { TokenBuckets, type BucketRate } from './token-buckets.js';
+import { TokenBuckets } from './token-buckets.js';
 import { isWebhookId, type CreatedWebhook, type HookDelivery, type WebhookRecord } from './webhook.js';
 import { hashWebhookSecret, isWebhookSecret, newWebhookSecret } from './webhook-secret.js';
 import { WebhooksRepository } from './webhooks.repository.js';
-
-/**
- * Calls of one hook, per instance: 10 a second sustained, bursts of 20. Enough for a CI
- * pipeline or an alerting system, and a leaked URL cannot flood its user's inbox faster.
- */
-export const HOOK_RATE: BucketRate = { perSecond: 10, burst: 20 };
 
 const UNKNOWN_HOOK = 'no such webhook: the URL is unknown or was revoked';
 
@@ -22,13 +16,20 @@ export const MAX_WEBHOOKS_PER_USER = 100;
 /** Webhook URLs (contract §5): capabilities to notify one user, stored as hashes only. */
 @Injectable()
 export class WebhooksService {
-  private readonly buckets = new TokenBuckets(HOOK_RATE);
+  /**
+   * Calls of one hook, per instance: by default 10 a second sustained, bursts of 20
+   * (WEBHOOK_RATE, WEBHOOK_BURST). Enough for a CI pipeline or an alerting system, and a
+   * leaked URL cannot flood its user's inbox faster.
+   */
+  private readonly buckets: TokenBuckets;
 
   constructor(
     private readonly repository: WebhooksRepository,
     private readonly notifications: NotificationsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.buckets = new TokenBuckets({ perSecond: config.webhookRatePerSecond, burst: config.webhookBurst });
+  }
 
   async create(userId: string): Promise<CreatedWebhook> {
     const secret = newWebhookSecret();

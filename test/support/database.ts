@@ -36,3 +36,17 @@ export function createTestDatabase(): Promise<string> {
 export function createEmptyDatabase(): Promise<string> {
   return createDatabase(undefined);
 }
+
+/** The clock of the database at `url`, which stamps created_at (for `clockPasses` in test/support/waiters.ts). */
+export async function databaseNow(url: string): Promise<Date> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const {
+      rows: [{ now }],
+    } = await client.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return now;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { Waiters } from './waiters';
+import { DEADLINE_MS, Waiters } from './waiters';
 
 export type Frame = Record<string, unknown>;
 
@@ -51,25 +51,25 @@ export class Device {
   }
 
   /** Waits for the first frame received from now on (or since `since`) matching `predicate`. */
-  async nextFrame(predicate: (frame: Frame) => boolean = () => true, { since = this.frames.length, timeoutMs = 5000 } = {}): Promise<Frame> {
+  async nextFrame(predicate: (frame: Frame) => boolean = () => true, { since = this.frames.length, timeoutMs = DEADLINE_MS } = {}): Promise<Frame> {
     let found: Frame | undefined;
     await this.waiters.until(() => (found = this.frames.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching frame');
     return found!;
   }
 
   /** Sends a request and waits for the answer that echoes its requestId. */
-  async request(body: Frame, timeoutMs = 5000): Promise<Frame> {
+  async request(body: Frame, timeoutMs = DEADLINE_MS): Promise<Frame> {
     const requestId = `r-${Math.random().toString(36).slice(2)}`;
     const since = this.frames.length;
     this.send({ ...body, requestId });
     return this.nextFrame((frame) => frame.requestId === requestId, { since, timeoutMs });
   }
 
-  waitForCount(count: number, timeoutMs = 5000): Promise<void> {
+  waitForCount(count: number, timeoutMs = DEADLINE_MS): Promise<void> {
     return this.waiters.until(() => this.lastCount === count, timeoutMs, `count ${count}`);
   }
 
-  waitForClose(timeoutMs = 5000): Promise<number> {
+  waitForClose(timeoutMs = DEADLINE_MS): Promise<number> {
     return this.waiters.until(() => this.closeCode !== undefined, timeoutMs, 'close').then(() => this.closeCode!);
   }
 

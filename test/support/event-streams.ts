@@ -2,6 +2,7 @@ import request from 'supertest';
 import { auth, type RunningApp } from './app';
 import { Device } from './device';
 import { registerTicket } from './devices';
+import { DEADLINE_MS } from './waiters';
 
 /** One event of `/subscribe_to_events` (contract §6). */
 export interface CompatEvent {
@@ -31,7 +32,7 @@ export function eventsOf(device: Device): CompatEvent[] {
 }
 
 /** Waits until the device has received at least `count` events in all. */
-export async function waitForEvents(device: Device, count: number, timeoutMs = 5000): Promise<CompatEvent[]> {
+export async function waitForEvents(device: Device, count: number, timeoutMs = DEADLINE_MS): Promise<CompatEvent[]> {
   if (eventsOf(device).length < count) await device.nextFrame(() => eventsOf(device).length >= count, { since: 0, timeoutMs });
   return eventsOf(device);
 }

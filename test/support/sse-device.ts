@@ -1,7 +1,7 @@
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import type { RunningApp } from './app';
 import { registerTicket } from './devices';
-import { Waiters } from './waiters';
+import { DEADLINE_MS, Waiters } from './waiters';
 
 export interface SseEvent {
   id: string | undefined;
@@ -61,21 +61,21 @@ export class SseDevice {
     return this.events.at(-1)?.id;
   }
 
-  async nextEvent(predicate: (event: SseEvent) => boolean = () => true, { since = this.events.length, timeoutMs = 5000 } = {}): Promise<SseEvent> {
+  async nextEvent(predicate: (event: SseEvent) => boolean = () => true, { since = this.events.length, timeoutMs = DEADLINE_MS } = {}): Promise<SseEvent> {
     let found: SseEvent | undefined;
     await this.waiters.until(() => (found = this.events.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching event');
     return found!;
   }
 
-  waitForCount(count: number, timeoutMs = 5000): Promise<void> {
+  waitForCount(count: number, timeoutMs = DEADLINE_MS): Promise<void> {
     return this.waiters.until(() => this.lastCount === count, timeoutMs, `count ${count}`);
   }
 
-  waitForEnd(timeoutMs = 5000): Promise<void> {
+  waitForEnd(timeoutMs = DEADLINE_MS): Promise<void> {
     return this.waiters.until(() => this.ended, timeoutMs, 'the end of the stream');
   }
 
-  waitForComment(since = this.comments.length, timeoutMs = 5000): Promise<void> {
+  waitForComment(since = this.comments.length, timeoutMs = DEADLINE_MS): Promise<void> {
     return this.waiters.until(() => this.comments.length > since, timeoutMs, 'a comment');
   }
 

@@ -1,26 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInstance, IsString, Length } from 'class-validator';
+import { IsArray, IsInstance, IsString } from 'class-validator';
 import { InvalidInputError } from '../../common/errors.js';
-import { IsUserId } from '../../common/user-id.js';
+import { MAX_RECIPIENTS } from '../new-notifications.js';
 import type { CreatedNotification, NewNotifications } from '../notification.js';
 import { OpaqueJson } from '../opaque-data.interceptor.js';
 import { exactlyOneOf, IsOmittable } from './validation.js';
 
-const MAX_RECIPIENTS = 1000;
-
+/**
+ * The JSON types of the body only: the rules of a notification (user ids, how many, sizes) are
+ * checked once, for every transport, by NotificationsService (new-notifications.ts).
+ */
 export class CreateNotificationsBody {
   @ApiPropertyOptional({ description: 'the recipient (give userId or userIds)', example: 'u1', minLength: 1, maxLength: 255 })
   @IsOmittable()
-  @IsUserId()
+  @IsString()
   userId?: string;
 
   @ApiPropertyOptional({ description: 'up to 1000 recipients, one notification each', type: [String], maxItems: MAX_RECIPIENTS })
   @IsOmittable()
   @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_RECIPIENTS)
-  @IsUserId({ each: true })
+  @IsString({ each: true })
   userIds?: string[];
 
   // Wrapped by OpaqueDataInterceptor when the key was sent, whatever its value (null too);
@@ -33,13 +33,11 @@ export class CreateNotificationsBody {
   @ApiPropertyOptional({ example: 'orders', minLength: 1, maxLength: 255 })
   @IsOmittable()
   @IsString()
-  @Length(1, 255)
   category?: string;
 
   @ApiPropertyOptional({ description: 'a retry with the same key for the same user creates nothing new', example: 'order-1234-shipped' })
   @IsOmittable()
   @IsString()
-  @Length(1, 255)
   idempotencyKey?: string;
 }
 

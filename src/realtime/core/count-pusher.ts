@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { DeviceRegistry } from './device-registry.js';
-import type { CountFrame } from './frames.js';
+import { OutgoingFrame } from './outgoing-frame.js';
 
 const RETRY_AFTER_FAILURE_MS = 1_000;
 /** Users whose counts one reconciliation query reads. */
@@ -116,9 +116,9 @@ export class CountPusher implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.lastSent.set(userId, count);
-    // Serialized once for all of the user's connections, WebSocket and SSE alike.
-    const frame = Buffer.from(JSON.stringify({ newNotificationCountChanged: count } satisfies CountFrame));
-    for (const connection of connections) connection.send(frame, { binary: false });
+    // One frame for all of the user's connections: its JSON is made once, however many sockets send it.
+    const frame = new OutgoingFrame({ newNotificationCountChanged: count });
+    for (const connection of connections) connection.send(frame);
     this.metrics?.framesSent.inc({ type: 'newNotificationCountChanged' }, connections.size);
   }
 }

@@ -1,21 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Optional } from '@nestjs/common';
 import { Metrics } from '../../metrics/metrics.js';
-
-/** What carries a device connection; the label of the connected-devices metric. */
-export type Transport = 'websocket' | 'sse';
-
-/**
- * One open device connection, whatever carries it: ws's WebSocket has this shape as it is,
- * and the SSE transport's stream implements it. Counts and drops go through it alone, so
- * every transport gets them alike.
- */
-export interface DeviceConnection {
-  /** One server frame, as JSON text (a WebSocket sends it as a text frame). */
-  send(frame: Buffer, options: { binary: false }): void;
-  /** Ends the connection; `code` is the WebSocket close code (contract §2: 4001 when dropped). */
-  close(code: number, reason: string): void;
-}
+import type { DeviceConnection, Transport } from './device-connection.js';
 
 interface Registration {
   userId: string;

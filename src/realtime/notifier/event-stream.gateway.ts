@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Logger, OnModuleDestroy, Optional } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 import { Bus } from '../../bus/bus.js';
@@ -12,6 +12,7 @@ import { DeviceRegistry } from '../core/device-registry.js';
 import { Heartbeat } from '../websocket/heartbeat.js';
 import { closeGoingAway } from '../websocket/close-going-away.js';
 import { UpgradeAuthentication } from '../websocket/upgrade-authentication.js';
+import { WebSocketConnection } from '../websocket/websocket-connection.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { EventStream, type CompatEvent } from './event-stream.js';
@@ -32,12 +33,12 @@ const MAX_REASON_CHARS = 120;
  * count frames, but they do get the heartbeat and the application's drops (4001).
  */
 @WebSocketGateway({ path: '/subscribe_to_events', maxPayload: MAX_FRAME_BYTES })
-export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy {
+export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnModuleDestroy {
   private readonly logger = new Logger(EventStreamGateway.name);
   private readonly upgrades: UpgradeAuthentication;
   private readonly registry: DeviceRegistry;
   private readonly heartbeat: Heartbeat;
-  private readonly streams = new Map<WebSocket, { userId: string; stream: EventStream }>();
+  private readonly streams = new Map<WebSocketConnection, { userId: string; stream: EventStream }>();
   private readonly streamsByUser = new Map<string, Set<EventStream>>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -69,9 +70,9 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
     this.heartbeat.stop();
     clearInterval(this.sweepTimer);
     for (const { stream } of this.streams.values()) stream.close();
-    for (const socket of [...this.registry.connections()] as WebSocket[]) {
-      this.registry.remove(socket);
-      closeGoingAway(socket);
+    for (const connection of [...this.registry.connections()]) {
+      this.registry.remove(connection);
+      if (connection instanceof WebSocketConnection) closeGoingAway(connection.socket);
     }
   }
 
@@ -81,29 +82,32 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
       socket.close(POLICY_VIOLATION, 'not authenticated');
       return;
     }
-    this.registry.add(socket, userId);
-    this.heartbeat.watch(socket);
-    socket.once('message', (data) => this.subscribe(socket, userId, data));
+    const connection = new WebSocketConnection(socket);
+    this.registry.add(connection, userId);
+    this.heartbeat.watch(connection);
+    socket.once('close', () => this.disconnect(connection));
+    socket.once('message', (data) => this.subscribe(connection, userId, data));
   }
 
-  handleDisconnect(socket: WebSocket): void {
-    this.registry.remove(socket);
-    const entry = this.streams.get(socket);
+  private disconnect(connection: WebSocketConnection): void {
+    this.registry.remove(connection);
+    const entry = this.streams.get(connection);
     if (!entry) return;
     entry.stream.close();
-    this.streams.delete(socket);
+    this.streams.delete(connection);
     const userStreams = this.streamsByUser.get(entry.userId)!;
     userStreams.delete(entry.stream);
     if (userStreams.size === 0) this.streamsByUser.delete(entry.userId);
   }
 
-  private subscribe(socket: WebSocket, userId: string, data: RawData): void {
+  private subscribe(connection: WebSocketConnection, userId: string, data: RawData): void {
+    const { socket } = connection;
     if (socket.readyState !== WebSocket.OPEN) return;
     const subscription = parseSubscription(textOf(data));
     if ('problem' in subscription) return socket.close(POLICY_VIOLATION, subscription.problem.slice(0, MAX_REASON_CHARS));
     if (subscription.accessId !== userId) return socket.close(POLICY_VIOLATION, 'access_id is not the user this connection was authenticated as');
     const stream = new EventStream(userId, subscription.from, this.notifications, (events) => sendEvents(socket, events), this.logger);
-    this.streams.set(socket, { userId, stream });
+    this.streams.set(connection, { userId, stream });
     const userStreams = this.streamsByUser.get(userId);
     if (userStreams) userStreams.add(stream);
     else this.streamsByUser.set(userId, new Set([stream]));
@@ -118,9 +122,6 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
   private pokeAll(): void {
     for (const { stream } of this.streams.values()) stream.poke();
   }
-
-  // As DeviceGateway's: a refused device gets a real HTTP status and never a socket.
-
 }
 
 /** Resolves once the frame is handed to the network (or the socket is gone): a slow client slows its own replay only. */

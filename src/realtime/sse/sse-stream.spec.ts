@@ -1,5 +1,6 @@
 import { createServer, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OutgoingFrame } from '../core/outgoing-frame';
 import { SseStream } from './sse-stream';
 
 /** The bytes a real HTTP client reads from a stream driven by `drive`. */
@@ -26,11 +27,11 @@ describe('SseStream', () => {
   it('writes each frame as one event named by its key, with rising ids, and ends with a close event', async () => {
     const { headers, body } = await wire((stream) => {
       stream.open();
-      stream.send(Buffer.from('{"newNotificationCountChanged":3}'));
+      stream.send(new OutgoingFrame({ newNotificationCountChanged: 3 }));
       stream.heartbeat();
-      stream.send(Buffer.from('{"newNotificationCountChanged":0}'));
+      stream.send(new OutgoingFrame({ newNotificationCountChanged: 0 }));
       stream.close(4001, 'dropped');
-      stream.send(Buffer.from('{"newNotificationCountChanged":9}'));
+      stream.send(new OutgoingFrame({ newNotificationCountChanged: 9 }));
     }, 41);
     expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(body).toBe(

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import type { DeviceConnection } from '../core/device-registry.js';
+import type { DeviceConnection } from '../core/device-connection.js';
+import type { OutgoingFrame } from '../core/outgoing-frame.js';
 
 /** The last event of a stream the server ends; its data is `{"code", "reason"}` with WebSocket's close codes. */
 export const CLOSE_EVENT = 'close';
@@ -33,9 +34,8 @@ export class SseStream implements DeviceConnection {
     this.response.flushHeaders();
   }
 
-  /** A frame as the registry hands it to every transport: JSON text of one `{key: value}`. */
-  send(frame: Buffer): void {
-    const [[name, value]] = Object.entries(JSON.parse(frame.toString('utf8')) as Record<string, unknown>);
+  send(frame: OutgoingFrame): void {
+    const [name, value] = frame.entry;
     this.event(name, value);
   }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { OnModuleDestroy, Optional } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -9,10 +9,12 @@ import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
 import { DeviceRegistry } from '../core/device-registry.js';
 import { MAX_FRAME_BYTES } from '../core/frames.js';
+import { OutgoingFrame } from '../core/outgoing-frame.js';
 import { Heartbeat } from './heartbeat.js';
 import { closeGoingAway } from './close-going-away.js';
 import { textOf } from './frame-text.js';
 import { UpgradeAuthentication } from './upgrade-authentication.js';
+import { WebSocketConnection } from './websocket-connection.js';
 
 /**
  * The WebSocket transport of the device protocol on `/subscribe`. Authentication happens in
@@ -20,7 +22,7 @@ import { UpgradeAuthentication } from './upgrade-authentication.js';
  * never a socket.
  */
 @WebSocketGateway({ path: '/subscribe', maxPayload: MAX_FRAME_BYTES })
-export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket>, OnModuleDestroy {
+export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnModuleDestroy {
   private readonly upgrades: UpgradeAuthentication;
   private readonly heartbeat: Heartbeat;
 
@@ -44,9 +46,9 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
   onModuleDestroy(): void {
     this.heartbeat.stop();
     // The other transports end their own connections.
-    for (const socket of [...this.registry.connections('websocket')] as WebSocket[]) {
-      this.registry.remove(socket);
-      closeGoingAway(socket);
+    for (const connection of [...this.registry.connections('websocket')]) {
+      this.registry.remove(connection);
+      if (connection instanceof WebSocketConnection) closeGoingAway(connection.socket);
     }
   }
 
@@ -57,21 +59,19 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
       socket.close(1008, 'not authenticated');
       return;
     }
-    this.registry.add(socket, userId);
-    this.heartbeat.watch(socket);
-    socket.on('message', (data) => void this.answer(socket, userId, data));
+    const connection = new WebSocketConnection(socket);
+    this.registry.add(connection, userId);
+    this.heartbeat.watch(connection);
+    socket.once('close', () => this.registry.remove(connection));
+    socket.on('message', (data) => void this.answer(connection, userId, data));
     // The first frame a device receives is its count as the database has it.
     this.pusher.markDirty(userId);
   }
 
-  handleDisconnect(socket: WebSocket): void {
-    this.registry.remove(socket);
-  }
-
-  private async answer(socket: WebSocket, userId: string, data: RawData): Promise<void> {
-    const frame = await this.protocol.handle(userId, textOf(data));
-    if (socket.readyState !== WebSocket.OPEN) return;
-    socket.send(JSON.stringify(frame));
-    this.metrics?.framesSent.inc({ type: Object.keys(frame)[0] });
+  private async answer(connection: WebSocketConnection, userId: string, data: RawData): Promise<void> {
+    const frame = new OutgoingFrame(await this.protocol.handle(userId, textOf(data)));
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    connection.send(frame);
+    this.metrics?.framesSent.inc({ type: frame.entry[0] });
   }
 }

@@ -1,6 +1,6 @@
-import type { WebSocket } from 'ws';
 import type { DeviceRegistry } from '../core/device-registry.js';
 import { Rounds } from '../core/rounds.js';
+import type { WebSocketConnection } from './websocket-connection.js';
 
 /**
  * Pings every WebSocket device once each interval and terminates one that has not answered
@@ -8,14 +8,14 @@ import { Rounds } from '../core/rounds.js';
  * streams have no pong; their transport sends its own heartbeat comments, in rounds alike.)
  */
 export class Heartbeat {
-  private readonly unanswered = new WeakSet<WebSocket>();
-  private readonly rounds: Rounds<WebSocket>;
+  private readonly unanswered = new WeakSet<WebSocketConnection>();
+  private readonly rounds: Rounds<WebSocketConnection>;
 
   constructor(
     private readonly registry: DeviceRegistry,
     intervalMs: number,
   ) {
-    this.rounds = new Rounds(intervalMs, (socket) => this.check(socket));
+    this.rounds = new Rounds(intervalMs, (connection) => this.check(connection));
   }
 
   start(): void {
@@ -26,20 +26,20 @@ export class Heartbeat {
     this.rounds.stop();
   }
 
-  watch(socket: WebSocket): void {
-    this.rounds.add(socket);
-    socket.on('pong', () => this.unanswered.delete(socket));
-    socket.once('close', () => this.rounds.delete(socket));
+  watch(connection: WebSocketConnection): void {
+    this.rounds.add(connection);
+    connection.socket.on('pong', () => this.unanswered.delete(connection));
+    connection.socket.once('close', () => this.rounds.delete(connection));
   }
 
-  private check(socket: WebSocket): void {
-    if (this.unanswered.has(socket)) {
-      this.rounds.delete(socket);
-      this.registry.remove(socket);
-      socket.terminate();
+  private check(connection: WebSocketConnection): void {
+    if (this.unanswered.has(connection)) {
+      this.rounds.delete(connection);
+      this.registry.remove(connection);
+      connection.socket.terminate();
       return;
     }
-    this.unanswered.add(socket);
-    socket.ping();
+    this.unanswered.add(connection);
+    connection.socket.ping();
   }
 }

@@ -1,21 +1,19 @@
-import type { WebSocket } from 'ws';
-import { createTestDatabase } from '../../../test/support/database';
-import { newUser } from '../../../test/support/factories';
+import { newNotification, newUser } from '../../../test/support/factories';
+import { TestContext } from '../../../test/support/test-context';
+import { eventually } from '../../../test/support/waiters';
 import { Bus } from '../../bus/bus';
-import type { AppConfig } from '../../config/app-config';
-import { loadConfig } from '../../config/config.schema';
-import { DatabaseServer } from '../../database/database-server';
-import { PrismaService } from '../../database/prisma.service';
-import { NotificationsRepository } from '../../notifications/notifications.repository';
-import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
-import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
+import { NotificationsModule } from '../../notifications/notifications.module';
 import { NotificationsService } from '../../notifications/notifications.service';
 import { CountPusher } from './count-pusher';
+import type { DeviceConnection } from './device-connection';
 import { DeviceRegistry } from './device-registry';
+import type { CountFrame } from './frames';
 
 /** The real service on the real database, which can hold an answer back once it has read it. */
 class HeldNotifications extends NotificationsService {
   readonly reads: string[][] = [];
+  /** True while an answer already read is held back. */
+  holding = false;
   private held: Promise<void> | undefined;
   private release: (() => void) | undefined;
   failNext = false;
@@ -36,50 +34,53 @@ class HeldNotifications extends NotificationsService {
       throw new Error('database unavailable');
     }
     const counts = await super.unseenCounts(userIds);
-    await this.held;
+    if (this.held) {
+      this.holding = true;
+      await this.held;
+      this.holding = false;
+    }
     return counts;
   }
 }
 
-/** A socket that records the frames sent to it. */
-function recordingSocket(): WebSocket & { counts: number[] } {
+/** A connection that records the counts sent to it. */
+function recordingConnection(): DeviceConnection & { counts: number[] } {
   const counts: number[] = [];
-  return { counts, send: (frame: Buffer) => counts.push(JSON.parse(frame.toString()).newNotificationCountChanged) } as never;
+  return { counts, send: ({ frame }) => counts.push((frame as CountFrame).newNotificationCountChanged), close: () => undefined };
 }
 
-const settle = (ms = 50) => new Promise((resolve) => setTimeout(resolve, ms));
-
 describe('CountPusher', () => {
-  let prisma: PrismaService;
+  let context: TestContext;
   let notifications: HeldNotifications;
   let registry: DeviceRegistry;
   let bus: Bus;
   let pusher: CountPusher;
-  let config: AppConfig;
 
-  const post = (userId: string) => notifications.create({ userIds: [userId], data: {} });
+  const post = (userId: string) => newNotification(notifications, userId);
+  const everyCounted = (sockets: { counts: number[] }[]) => () => sockets.every((socket) => socket.counts.length > 0);
   const connected = (userId: string) => {
-    const socket = recordingSocket();
-    registry.add(socket, userId);
-    return socket;
+    const connection = recordingConnection();
+    registry.add(connection, userId);
+    return connection;
   };
 
   beforeAll(async () => {
-    config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
-    const server = await DatabaseServer.start(config);
-    prisma = new PrismaService(server);
-    notifications = new HeldNotifications(new NotificationsRepository(prisma), config, new UnseenChangesPublisher(new UnseenChangesRepository(prisma)));
+    context = await TestContext.start({
+      imports: [NotificationsModule],
+      override: (builder) => builder.overrideProvider(NotificationsService).useClass(HeldNotifications),
+    });
+    notifications = context.get(NotificationsService) as HeldNotifications;
     // Never connected: the spec plays the bus's events itself.
-    bus = new Bus(server);
+    bus = new Bus(context.server);
   });
   beforeEach(() => {
     registry = new DeviceRegistry();
     notifications.reads.length = 0;
     bus.removeAllListeners();
-    pusher = new CountPusher(registry, notifications, bus, config);
+    pusher = new CountPusher(registry, notifications, bus, context.config);
   });
   afterEach(() => pusher.onModuleDestroy());
-  afterAll(() => prisma.close());
+  afterAll(() => context.close());
 
   it('reads a user marked during a flush again in the next flush, so the last count sent is the latest', async () => {
     const user = newUser();
@@ -87,12 +88,12 @@ describe('CountPusher', () => {
     await post(user);
     notifications.holdNextAnswer();
     bus.emit('unseenChanged', user);
-    await settle();
+    await eventually(() => notifications.holding, 'the flush to hold back the count it read');
     // The flush has read 1 and is held; the count changes meanwhile.
     await post(user);
     bus.emit('unseenChanged', user);
     notifications.releaseAnswer();
-    await settle();
+    await eventually(() => socket.counts.includes(2), 'the count read by the next flush');
     expect(socket.counts).toEqual([1, 2]);
   });
 
@@ -103,7 +104,7 @@ describe('CountPusher', () => {
     await post(first);
     await post(unconnected);
     for (const userId of [first, second, unconnected, first]) bus.emit('unseenChanged', userId);
-    await settle();
+    await eventually(everyCounted(sockets), 'a count on every socket');
     expect(notifications.reads).toEqual([[first, second]]);
     expect(sockets.map((socket) => socket.counts)).toEqual([[2], [2], [0]]);
   });
@@ -113,7 +114,7 @@ describe('CountPusher', () => {
     const sockets = [connected(first), connected(second)];
     await post(second);
     bus.emit('resync');
-    await settle();
+    await eventually(everyCounted(sockets), 'a count on every socket');
     expect(sockets.map((socket) => socket.counts)).toEqual([[0], [1]]);
   });
 
@@ -123,9 +124,9 @@ describe('CountPusher', () => {
     await post(user);
     notifications.failNext = true;
     bus.emit('unseenChanged', user);
-    await settle();
-    expect(socket.counts).toEqual([]);
-    await settle(1_200);
+    await eventually(() => socket.counts.length > 0, 'the count of the retried read');
+    // Read twice (the failure, then the retry), and only the retry's count sent.
+    expect(notifications.reads).toEqual([[user], [user]]);
     expect(socket.counts).toEqual([1]);
   });
 });

@@ -1,9 +1,8 @@
-import { createTestDatabase } from '../../test/support/database';
 import { newUser } from '../../test/support/factories';
-import { loadConfig } from '../config/config.schema';
-import { DatabaseServer } from '../database/database-server';
-import { PrismaService } from '../database/prisma.service';
+import { TestContext } from '../../test/support/test-context';
+import { eventually } from '../../test/support/waiters';
 import { Bus } from './bus';
+import { BusModule } from './bus.module';
 import { UnseenChangesPublisher } from './unseen-changes.publisher';
 import { UnseenChangesRepository } from './unseen-changes.repository';
 
@@ -23,36 +22,23 @@ class FlakyRepository extends UnseenChangesRepository {
 }
 
 describe('UnseenChangesPublisher', () => {
-  let server: DatabaseServer;
-  let prisma: PrismaService;
-  let bus: Bus;
+  let context: TestContext;
   let repository: FlakyRepository;
   let publisher: UnseenChangesPublisher;
   const heard: string[] = [];
 
-  async function heardAll(users: string[], timeoutMs = 5000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!users.every((user) => heard.includes(user))) {
-      if (Date.now() > deadline) throw new Error(`not heard: ${users.filter((user) => !heard.includes(user))}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
+  const heardAll = (users: string[]) => eventually(() => users.every((user) => heard.includes(user)), `every user heard (${users.length})`);
 
   beforeAll(async () => {
-    server = await DatabaseServer.start(loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' }));
-    prisma = new PrismaService(server);
-    bus = new Bus(server);
-    await bus.onModuleInit();
-    bus.on('unseenChanged', (userId) => heard.push(userId));
+    // The bus module's start connects the listener, as in the application.
+    context = await TestContext.start({ imports: [BusModule] });
+    context.get(Bus).on('unseenChanged', (userId) => heard.push(userId));
   });
   beforeEach(() => {
-    repository = new FlakyRepository(prisma);
+    repository = new FlakyRepository(context.prisma);
     publisher = new UnseenChangesPublisher(repository);
   });
-  afterAll(async () => {
-    await bus.onModuleDestroy();
-    await prisma.close();
-  });
+  afterAll(() => context.close());
 
   it('announces the users published within one tick in one round trip', async () => {
     const users = Array.from({ length: 50 }, () => newUser());

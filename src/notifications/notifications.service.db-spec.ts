@@ -1,34 +1,24 @@
-import { Test, type TestingModule } from '@nestjs/testing';
-import { createTestDatabase } from '../../test/support/database';
-import { newUser } from '../../test/support/factories';
+import { newNotification, newNotifications, newUser } from '../../test/support/factories';
+import { TestContext } from '../../test/support/test-context';
 import { NotFoundError, PayloadTooLargeError } from '../common/errors';
-import { ConfigModule } from '../config/config.module';
-import { loadConfig } from '../config/config.schema';
-import { DatabaseModule } from '../database/database.module';
-import { PrismaService } from '../database/prisma.service';
+import type { PrismaService } from '../database/prisma.service';
 import { NotificationsModule } from './notifications.module';
 import { NotificationsService } from './notifications.service';
 
 describe('NotificationsService on a real database', () => {
-  let moduleRef: TestingModule;
+  let context: TestContext;
   let service: NotificationsService;
   let prisma: PrismaService;
 
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: await createTestDatabase(), APP_TOKEN: 't', MIGRATE_ON_START: 'false' });
-    moduleRef = await Test.createTestingModule({ imports: [ConfigModule.forRoot(config), DatabaseModule, NotificationsModule] }).compile();
-    await moduleRef.init();
-    service = moduleRef.get(NotificationsService);
-    prisma = moduleRef.get(PrismaService);
+    context = await TestContext.start({ imports: [NotificationsModule] });
+    service = context.get(NotificationsService);
+    prisma = context.prisma;
   });
-  afterAll(() => moduleRef.close());
+  afterAll(() => context.close());
 
-  const post = async (userId: string, data: unknown = { n: 1 }) => (await service.create({ userIds: [userId], data }))[0];
-  const postMany = async (userId: string, count: number) => {
-    const created = [];
-    for (let i = 0; i < count; i++) created.push(await post(userId, { i }));
-    return created;
-  };
+  const post = (userId: string, data: unknown = { n: 1 }) => newNotification(service, userId, data);
+  const postMany = (userId: string, count: number) => newNotifications(service, userId, Array.from({ length: count }, (_, i) => ({ i })));
   const setCreatedAt = (id: string, createdAt: Date) => prisma.$executeRaw`UPDATE notifications SET created_at = ${createdAt} WHERE id = ${BigInt(id)}`;
   const storedRows = async (userId: string) => (await prisma.notification.findMany({ where: { userId }, select: { id: true } })).length;
 

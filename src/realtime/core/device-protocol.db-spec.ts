@@ -1,34 +1,29 @@
-import { createTestDatabase } from '../../../test/support/database';
-import { newUser } from '../../../test/support/factories';
-import { loadConfig } from '../../config/config.schema';
-import { DatabaseServer } from '../../database/database-server';
-import { PrismaService } from '../../database/prisma.service';
-import { NotificationsRepository } from '../../notifications/notifications.repository';
-import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
-import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
+import { newNotification, newUser } from '../../../test/support/factories';
+import { TestContext, type TestContextOptions } from '../../../test/support/test-context';
+import { NotificationsModule } from '../../notifications/notifications.module';
 import { NotificationsService } from '../../notifications/notifications.service';
-import { WebhooksRepository } from '../../webhooks/webhooks.repository';
-import { WebhooksService } from '../../webhooks/webhooks.service';
+import { WebhooksModule } from '../../webhooks/webhooks.module';
 import { DeviceProtocol } from './device-protocol';
+
+const WIRING: TestContextOptions = { imports: [NotificationsModule, WebhooksModule], providers: [DeviceProtocol] };
 
 /** The transport-free protocol on a real database: what the WebSocket and SSE transports both send. */
 describe('DeviceProtocol', () => {
-  let prisma: PrismaService;
+  let context: TestContext;
   let notifications: NotificationsService;
   let protocol: DeviceProtocol;
 
   beforeAll(async () => {
-    const config = loadConfig({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
-    prisma = new PrismaService(await DatabaseServer.start(config));
-    notifications = new NotificationsService(new NotificationsRepository(prisma), config, new UnseenChangesPublisher(new UnseenChangesRepository(prisma)));
-    protocol = new DeviceProtocol(notifications, new WebhooksService(new WebhooksRepository(prisma), notifications, config));
+    context = await TestContext.start(WIRING);
+    notifications = context.get(NotificationsService);
+    protocol = context.get(DeviceProtocol);
   });
-  afterAll(() => prisma.close());
+  afterAll(() => context.close());
 
   it('answers requests with Items, echoing the requestId', async () => {
     const user = newUser();
-    await notifications.create({ userIds: [user], data: { text: 'hi' }, category: 'chat' });
-    await notifications.create({ userIds: [user], data: null });
+    await newNotification(notifications, user, { text: 'hi' }, 'chat');
+    await newNotification(notifications, user, null);
 
     const unseen = await protocol.handle(user, '{"unseenNotificationDataRequest": {"limit": 1}, "requestId": "u1"}');
     expect(unseen).toEqual({
@@ -65,11 +60,9 @@ describe('DeviceProtocol', () => {
 
   it('answers internal_error, not a rejection, when the database cannot be reached', async () => {
     // Port 1 on the loopback: nothing listens, the connection is refused at once.
-    const config = loadConfig({ DATABASE_URL: 'postgresql://pns@127.0.0.1:1/pns', MIGRATE_ON_START: 'false' });
-    const unreachable = new PrismaService(await DatabaseServer.start(config));
+    const unreachable = await TestContext.start({ ...WIRING, databaseUrl: 'postgresql://pns@127.0.0.1:1/pns' });
     try {
-      const brokenNotifications = new NotificationsService(new NotificationsRepository(unreachable), config, new UnseenChangesPublisher(new UnseenChangesRepository(unreachable)));
-      const broken = new DeviceProtocol(brokenNotifications, new WebhooksService(new WebhooksRepository(unreachable), brokenNotifications, config));
+      const broken = unreachable.get(DeviceProtocol);
       expect(await broken.handle(newUser(), '{"unseenNotificationDataRequest": {}, "requestId": "x"}')).toEqual({
         error: { code: 'internal_error', message: expect.stringMatching(/^internal error \(reference [0-9a-f-]{36}\)/) },
         requestId: 'x',

@@ -1,12 +1,11 @@
-import pg from 'pg';
-import { createTestDatabase } from '../../test/support/database';
+import type pg from 'pg';
 import { newUser } from '../../test/support/factories';
-import { loadConfig } from '../config/config.schema';
-import { DatabaseServer } from '../database/database-server';
+import { TestContext } from '../../test/support/test-context';
+import { DEADLINE_MS, eventually } from '../../test/support/waiters';
 import { Bus, BUS_APPLICATION_NAME_PREFIX, type BusEvents } from './bus';
 import { packUserIds } from './unseen-changes';
 
-function nextEvent<K extends keyof BusEvents>(bus: Bus, event: K, timeoutMs = 5000): Promise<BusEvents[K]> {
+function nextEvent<K extends keyof BusEvents>(bus: Bus, event: K, timeoutMs = DEADLINE_MS): Promise<BusEvents[K]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
     const listener = (...args: BusEvents[K]) => {
@@ -17,33 +16,25 @@ function nextEvent<K extends keyof BusEvents>(bus: Bus, event: K, timeoutMs = 50
   });
 }
 
-async function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('Bus', () => {
-  let url: string;
+  let context: TestContext;
   let sql: pg.Client;
   const buses: Bus[] = [];
 
+  /** One more instance's bus on the same database. */
   async function startBus(): Promise<Bus> {
-    const bus = new Bus(await DatabaseServer.start(loadConfig({ DATABASE_URL: url, MIGRATE_ON_START: 'false' })));
+    const bus = new Bus(context.server);
     await bus.onModuleInit();
     buses.push(bus);
     return bus;
   }
 
   beforeAll(async () => {
-    url = await createTestDatabase();
-    sql = new pg.Client({ connectionString: url });
-    await sql.connect();
+    context = await TestContext.start();
+    sql = await context.connect();
   });
   afterEach(() => Promise.all(buses.splice(0).map((bus) => bus.onModuleDestroy())));
-  afterAll(() => sql.end());
+  afterAll(() => context.close());
 
   it('hears every user a publisher announces, however many NOTIFY payloads they take', async () => {
     const bus = await startBus();
@@ -52,7 +43,7 @@ describe('Bus', () => {
     // 300 ids of ~200 bytes each need several payloads under the 8000-byte limit.
     const users = Array.from({ length: 300 }, (_, i) => `${newUser()}-${'x'.repeat(180)}-${i}`);
     await sql.query(`SELECT pg_notify('pns_unseen_changed', payload) FROM unnest($1::text[]) AS payload`, [packUserIds(users)]);
-    await until(async () => heard.length >= users.length);
+    await eventually(() => heard.length >= users.length, `${users.length} users heard`);
     expect(heard).toEqual(users);
   });
 
@@ -72,7 +63,7 @@ describe('Bus', () => {
     const second = await startBus();
     expect(await first.liveInstances()).toBe(2);
     await second.onModuleDestroy();
-    await until(async () => (await first.liveInstances()) === 1);
+    await eventually(async () => (await first.liveInstances()) === 1, 'one live instance');
   });
 
   it('reconnects after losing its connection, reports a resync, and hears again', async () => {

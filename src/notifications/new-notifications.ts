@@ -1,0 +1,50 @@
+import { InvalidInputError, PayloadTooLargeError } from '../common/errors.js';
+import { isUserId, USER_ID_RULE } from '../common/user-id.js';
+import type { NewNotifications } from './notification.js';
+import type { NotificationRows } from './notifications.repository.js';
+
+/** Recipients of one request (POST /api/notifications takes up to this many userIds). */
+export const MAX_RECIPIENTS = 1000;
+
+const MAX_TEXT_LENGTH = 255;
+
+// A JSON `\u0000` escape (an odd run of backslashes before it is an escape, an even one is
+// escaped backslashes): jsonb cannot store the NUL character and would fail the insert.
+const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
+
+/**
+ * The rules of a new notification, checked here once for every transport (REST, webhook URLs,
+ * the earlier servers' push routes): each transport only reads its wire format into
+ * NewNotifications. Answers the request as the repository stores it, one row per distinct user.
+ */
+export function checkedRows(input: NewNotifications, maxDataBytes: number): NotificationRows {
+  if (input.userIds.length > MAX_RECIPIENTS) throw new InvalidInputError(`at most ${MAX_RECIPIENTS} userIds per request (got ${input.userIds.length})`);
+  const userIds = [...new Set(input.userIds)];
+  if (userIds.length === 0) throw new InvalidInputError('at least one user id is required');
+  const badUserId = userIds.find((userId) => !isUserId(userId));
+  if (badUserId !== undefined) throw new InvalidInputError(`${USER_ID_RULE} (got ${JSON.stringify(badUserId)})`);
+  return {
+    userIds,
+    dataJson: serializedData(input.data, maxDataBytes),
+    category: checkedText('category', input.category),
+    idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
+  };
+}
+
+function serializedData(data: unknown, maxBytes: number): string {
+  const json = data === undefined ? undefined : JSON.stringify(data);
+  if (json === undefined) throw new InvalidInputError('data is required (any JSON value, null included)');
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > maxBytes) throw new PayloadTooLargeError(`data is ${bytes} bytes as JSON; the limit is ${maxBytes}`);
+  if (NUL_ESCAPE.test(json)) throw new InvalidInputError('data: strings cannot contain the NUL character (\\u0000)');
+  return json;
+}
+
+function checkedText(name: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const length = [...value].length;
+  if (length < 1 || length > MAX_TEXT_LENGTH || value.includes('\0')) {
+    throw new InvalidInputError(`${name}: expected 1-${MAX_TEXT_LENGTH} characters without NUL`);
+  }
+  return value;
+}

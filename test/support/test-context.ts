@@ -1,0 +1,88 @@
+import type { ModuleMetadata } from '@nestjs/common';
+import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
+import pg from 'pg';
+import { AppConfig } from '../../src/config/app-config';
+import { ConfigModule } from '../../src/config/config.module';
+import { loadConfig, type Environment } from '../../src/config/config.schema';
+import { DatabaseModule } from '../../src/database/database.module';
+import { DatabaseServer } from '../../src/database/database-server';
+import { PrismaService } from '../../src/database/prisma.service';
+import { createTestDatabase } from './database';
+
+export interface TestContextOptions {
+  /** The feature modules whose services the spec uses, wired by Nest as the application wires them. */
+  imports?: ModuleMetadata['imports'];
+  /** Providers of the spec's own beside them (the class under test, when no module exports it). */
+  providers?: ModuleMetadata['providers'];
+  /** Replaces providers, e.g. a service by a subclass that can fail or hold back its answers. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Variables beyond the database's; the defaults are what every database spec needs. */
+  env?: Environment;
+  /** A database other than a fresh copy of the migrated template (e.g. one that cannot be reached). */
+  databaseUrl?: string;
+}
+
+/**
+ * The database tier's one wiring (`src/**\/*.db-spec.ts`): a fresh migrated database of the
+ * spec's own, the application's DatabaseModule (DatabaseServer + PrismaService) and the modules
+ * the spec asks for, started as the application starts them. `get()` hands out the real
+ * services; nothing of the database is mocked.
+ */
+export class TestContext {
+  private readonly clients: pg.Client[] = [];
+
+  private constructor(
+    private readonly moduleRef: TestingModule,
+    readonly databaseUrl: string,
+  ) {}
+
+  static async start(options: TestContextOptions = {}): Promise<TestContext> {
+    const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
+    const config = loadConfig({ DATABASE_URL: databaseUrl, APP_TOKEN: 'test-app-token', MIGRATE_ON_START: 'false', RETENTION_CRON: 'off', ...options.env });
+    const builder = Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ...(options.imports ?? [])],
+      providers: options.providers ?? [],
+    });
+    const moduleRef = await (options.override ?? ((same) => same))(builder).compile();
+    await moduleRef.init();
+    return new TestContext(moduleRef, databaseUrl);
+  }
+
+  /** The one instance of a provider of the context (a class with a private constructor included). */
+  get<T>(type: { prototype: T }): T {
+    return this.moduleRef.get<unknown, T>(type as never, { strict: false });
+  }
+
+  get config(): AppConfig {
+    return this.get(AppConfig);
+  }
+
+  get prisma(): PrismaService {
+    return this.get(PrismaService);
+  }
+
+  get server(): DatabaseServer {
+    return this.get(DatabaseServer);
+  }
+
+  /** A connection of its own, as another client of the database would have (closed by close()). */
+  async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    this.clients.push(client);
+    return client;
+  }
+
+  /** The database's clock, which stamps created_at. */
+  async databaseNow(): Promise<Date> {
+    const {
+      rows: [{ now }],
+    } = await this.prisma.pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
+    return now;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((client) => client.end()));
+    await this.moduleRef.close();
+  }
+}
