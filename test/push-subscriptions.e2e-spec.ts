@@ -2,6 +2,7 @@ import { createECDH, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { connectCounted } from './support/devices';
 import { newUser } from './support/factories';
 import { LogCapture } from './support/log-capture';
 
@@ -77,6 +78,31 @@ describe('push subscriptions', () => {
     expect(await listOf(user)).toEqual([]);
     await request(pns.baseUrl).delete(`/api/push-subscriptions/${id}`).set(auth).expect(404);
     await request(pns.baseUrl).delete('/api/push-subscriptions/not-a-uuid').set(auth).expect(404);
+  });
+
+  it('a device subscribes with pushSubscribeRequest (same endpoint, same id) and unsubscribes its own', async () => {
+    const [user, other] = [newUser(), newUser()];
+    const device = await connectCounted(pns, user);
+    try {
+      const subscription = browserSubscription();
+      const answer = await device.request({ pushSubscribeRequest: { webpush: subscription } });
+      expect(answer).toEqual({ pushSubscription: { id: expect.stringMatching(/^[0-9a-f-]{36}$/) }, requestId: expect.any(String) });
+      const { id } = answer.pushSubscription as { id: string };
+      expect((await device.request({ pushSubscribeRequest: { webpush: subscription } })).pushSubscription).toEqual({ id });
+      expect((await listOf(user)).map((item) => item.id)).toEqual([id]);
+
+      const othersId = (await subscribe(other, { webpush: browserSubscription() }).expect(201)).body.id as string;
+      expect((await device.request({ pushUnsubscribeRequest: { id: othersId } })).pushUnsubscribed).toEqual({ id: othersId });
+      expect((await listOf(other)).map((item) => item.id)).toEqual([othersId]);
+      expect((await device.request({ pushUnsubscribeRequest: { id } })).pushUnsubscribed).toEqual({ id });
+      expect(await listOf(user)).toEqual([]);
+
+      const refused = await device.request({ pushSubscribeRequest: { webpush: browserSubscription('https://evil.example.com/1') } });
+      expect(refused).toEqual({ error: { code: 'bad_request', message: expect.stringContaining('PUSH_ENDPOINTS') }, requestId: expect.any(String) });
+      expect(await listOf(user)).toEqual([]);
+    } finally {
+      device.close();
+    }
   });
 
   it('needs the app token', async () => {

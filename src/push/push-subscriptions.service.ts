@@ -24,7 +24,7 @@ export class PushSubscriptionsService {
   /** `value` as posted or framed; the same endpoint or token again answers the same id. */
   async subscribe(userId: string, value: unknown): Promise<{ id: string }> {
     const subscription = parsePushSubscription(value, (endpoint) => this.allowList.allows(endpoint));
-    if (subscription.kind === 'webpush' && this.vapid.current === undefined) throw new InvalidInputError('Web Push is not configured on this server (VAPID_* unset in production)');
+    if (subscription.kind === 'webpush' && (await this.vapid.current()) === undefined) throw new InvalidInputError('Web Push is not configured on this server (VAPID_* unset in production)');
     if (subscription.kind === 'fcm' && this.config.fcmServiceAccount === undefined) throw new InvalidInputError('FCM is not configured on this server (FCM_SERVICE_ACCOUNT unset)');
     return { id: await this.repository.upsert(userId, subscription) };
   }
@@ -45,7 +45,7 @@ export class PushSubscriptionsService {
   }
 
   /** Undefined when Web Push is off. */
-  vapidPublicKey(): string | undefined {
-    return this.vapid.current?.publicKey;
+  async vapidPublicKey(): Promise<string | undefined> {
+    return (await this.vapid.current())?.publicKey;
   }
 }

@@ -13,8 +13,8 @@ export class VapidKeyController {
   @Get('vapid-public-key')
   @ApiOkResponse({ type: VapidPublicKeyDto })
   @ApiNotFoundResponse({ description: 'Web Push is off (production without VAPID_* keys)' })
-  publicKey(): VapidPublicKeyDto {
-    const publicKey = this.subscriptions.vapidPublicKey();
+  async publicKey(): Promise<VapidPublicKeyDto> {
+    const publicKey = await this.subscriptions.vapidPublicKey();
     if (publicKey === undefined) throw new NotFoundError('Web Push is not configured on this server');
     return { publicKey };
   }

@@ -25,9 +25,9 @@ export class WebPushSender {
 
   /** `topic` (base64url, at most 32 characters) lets the push service replace an undelivered push of the same topic. */
   async send(target: WebPushTarget, payload: string, topic: string | undefined): Promise<SendOutcome> {
-    const vapidDetails = this.vapid.current;
-    if (vapidDetails === undefined) return { result: 'failed', reason: 'Web Push is not configured' };
     try {
+      const vapidDetails = await this.vapid.current();
+      if (vapidDetails === undefined) return { result: 'failed', reason: 'Web Push is not configured' };
       await webpush.sendNotification({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, payload, {
         vapidDetails,
         TTL: TTL_SECONDS,
