@@ -85,6 +85,33 @@ describe('Web Push', () => {
     expect(service.pushesTo(subscription.endpoint)).toEqual([]);
   });
 
+  it('pushes nothing while a device of the user is connected to another instance', async () => {
+    const other = await start(databaseUrl);
+    try {
+      const user = newUser();
+      const subscription = await subscribe(pns, user);
+      devices.push(await connectCounted(other, user));
+      await postNotification(pns, user, 'seen live elsewhere');
+      await untilQueueEmpty(subscription.id);
+      expect(service.pushesTo(subscription.endpoint)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('counts pushes by provider and result, and the queue depth, in /metrics', async () => {
+    const user = newUser();
+    const [kept, gone] = [await subscribe(pns, user), await subscribe(pns, user)];
+    service.answer(gone.endpoint, { status: 410 });
+    await postNotification(pns, user, 'counted');
+    await service.waitFor(() => service.pushesTo(kept.endpoint).length === 1 && service.pushesTo(gone.endpoint).length === 1, 'both pushes');
+    await untilQueueEmpty(kept.id);
+    const metrics = (await request(pns.baseUrl).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^pns_push_total\{provider="webpush",result="sent"\} [1-9]/m);
+    expect(metrics).toMatch(/^pns_push_total\{provider="webpush",result="gone"\} [1-9]/m);
+    expect(metrics).toMatch(/^pns_push_queue_depth \d+$/m);
+  });
+
   it('pushes nothing when a device came and went during the grace', async () => {
     const user = newUser();
     const subscription = await subscribe(pns, user);

@@ -133,20 +133,6 @@ export class PushJobsRepository {
     await this.prisma.pool.query('DELETE FROM push_jobs WHERE id = $1', [jobId]);
   }
 
-  /**
-   * Queues a notification's push to each subscription of its user, as the ingest trigger does
-   * (for notifications stored before a subscription existed, and for tests of the queue).
-   */
-  async enqueue(notificationId: string, policy: 'offline' | 'always', display: PushDisplay | null): Promise<number> {
-    const { rowCount } = await this.prisma.pool.query(
-      `INSERT INTO push_jobs (subscription_id, kind, notification_id, offline, display, due_at)
-       SELECT s.id, 'notification', n.id, $2, $3::jsonb, n.created_at
-       FROM notifications n JOIN push_subscriptions s ON s.user_id = n.user_id WHERE n.id = $1`,
-      [notificationId, policy === 'offline', display === null ? null : JSON.stringify(display)],
-    );
-    return rowCount ?? 0;
-  }
-
   /** Jobs waiting, for the queue-depth gauge. */
   async depth(): Promise<number> {
     const { rows } = await this.prisma.pool.query<{ depth: number }>('SELECT count(*)::int AS depth FROM push_jobs');
