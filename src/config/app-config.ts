@@ -41,7 +41,37 @@ export class AppConfig {
   /** Serve the demo inbox page at /demo (default: outside production only). */
   readonly demo: boolean;
 
+  /**
+   * Configured VAPID keys and subject. Unset: generated once and kept in the database outside
+   * production; Web Push is off in production (docs/push.md).
+   */
+  readonly vapid: VapidConfig | undefined;
+  /** The VAPID subject used with generated keys. */
+  readonly vapidSubject: string;
+  /** Unset: FCM is off. */
+  readonly fcmServiceAccount: FcmServiceAccount | undefined;
+  readonly fcmApiUrl: string;
+  /** Allowed Web Push endpoint origins; a host may start with `*.` (any subdomain). */
+  readonly pushEndpoints: readonly string[];
+  readonly pushGraceMs: number;
+  /** Extra CA certificates (PEM) trusted for push services, beside the system's. */
+  readonly pushCa: string | undefined;
+
   constructor(values: AppConfig) {
     Object.assign(this, values);
   }
+}
+
+export interface VapidConfig {
+  publicKey: string;
+  privateKey: string;
+  subject: string;
+}
+
+/** The fields pns uses of a Google service-account JSON file. */
+export interface FcmServiceAccount {
+  projectId: string;
+  clientEmail: string;
+  privateKey: string;
+  tokenUri: string;
 }

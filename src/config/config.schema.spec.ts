@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import webpush from 'web-push';
 import { ConfigError, loadConfig } from './config.schema';
+import { DEFAULT_PUSH_ENDPOINTS } from './push-settings';
 import { parseDuration } from './duration';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -196,5 +201,58 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', SEEN_RETENTION: '' })).toMatchObject({ port: 3000, seenRetentionMs: 30 * 86_400_000 });
+  });
+
+  describe('offline push', () => {
+    const vapid = () => {
+      const keys = webpush.generateVAPIDKeys();
+      return { VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey, VAPID_SUBJECT: 'mailto:ops@example.com' };
+    };
+
+    it('defaults: no configured keys, FCM off, the vendors\' push services, a 5 s grace', () => {
+      expect(loadConfig({})).toMatchObject({
+        vapid: undefined,
+        vapidSubject: 'mailto:pns@localhost',
+        fcmServiceAccount: undefined,
+        fcmApiUrl: 'https://fcm.googleapis.com',
+        pushEndpoints: DEFAULT_PUSH_ENDPOINTS,
+        pushGraceMs: 5_000,
+        pushCa: undefined,
+      });
+      expect(loadConfig({ PUBLIC_URL: 'https://pns.example.com' }).vapidSubject).toBe('https://pns.example.com');
+    });
+
+    it('takes the three VAPID variables together, and names what is missing or malformed', () => {
+      const env = vapid();
+      expect(loadConfig(env).vapid).toEqual({ publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY, subject: 'mailto:ops@example.com' });
+      expect(problemsOf({ VAPID_PUBLIC_KEY: env.VAPID_PUBLIC_KEY })).toEqual(['VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']);
+      expect(problemsOf({ ...env, VAPID_PUBLIC_KEY: 'short', VAPID_SUBJECT: 'ops@example.com' })).toEqual(['VAPID_SUBJECT', 'VAPID_PUBLIC_KEY']);
+    });
+
+    it('never repeats the VAPID private key', () => {
+      try {
+        loadConfig({ ...vapid(), VAPID_PRIVATE_KEY: 'not-a-key-but-secret' });
+        throw new Error('accepted');
+      } catch (error) {
+        expect(String(error)).toContain('VAPID_PRIVATE_KEY');
+        expect(String(error)).not.toContain('not-a-key-but-secret');
+      }
+    });
+
+    it('reads the FCM service account at start and refuses a bad one', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'pns-config-'));
+      const good = join(dir, 'good.json');
+      writeFileSync(good, JSON.stringify({ project_id: 'p', client_email: 'e@p.iam', private_key: '-----BEGIN PRIVATE KEY-----', token_uri: 'https://oauth2.googleapis.com/token' }));
+      writeFileSync(join(dir, 'partial.json'), JSON.stringify({ project_id: 'p' }));
+      expect(loadConfig({ FCM_SERVICE_ACCOUNT: good }).fcmServiceAccount).toEqual({ projectId: 'p', clientEmail: 'e@p.iam', privateKey: '-----BEGIN PRIVATE KEY-----', tokenUri: 'https://oauth2.googleapis.com/token' });
+      expect(problemsOf({ FCM_SERVICE_ACCOUNT: join(dir, 'partial.json') })).toEqual(['FCM_SERVICE_ACCOUNT', 'FCM_SERVICE_ACCOUNT', 'FCM_SERVICE_ACCOUNT']);
+      expect(problemsOf({ FCM_SERVICE_ACCOUNT: join(dir, 'missing.json') })).toEqual(['FCM_SERVICE_ACCOUNT']);
+    });
+
+    it('refuses a bad PUSH_ENDPOINTS entry, PUSH_GRACE, FCM_API_URL or PUSH_CA_FILE', () => {
+      expect(problemsOf({ PUSH_ENDPOINTS: 'http://push.example', PUSH_GRACE: 'soon', FCM_API_URL: 'fcm', PUSH_CA_FILE: '/nonexistent.pem' }).sort()).toEqual(
+        ['FCM_API_URL', 'PUSH_CA_FILE', 'PUSH_ENDPOINTS', 'PUSH_GRACE'],
+      );
+    });
   });
 });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { validateCronExpression } from 'cron';
 import { AppConfig } from './app-config.js';
 import { parseDuration } from './duration.js';
+import { parsePushEndpoints, parseVapid, readFcmServiceAccount, readPemFile } from './push-settings.js';
 import { redactCredentials, SECRET_VARIABLES } from './redact.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -99,6 +100,9 @@ export function loadConfig(env: Environment): AppConfig {
   const logLevel = (read('LOG_LEVEL') ?? 'log').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel as AppConfig['logLevel'])) fail('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`, undefined);
 
+  const publicUrl = httpUrl('PUBLIC_URL') ?? `http://localhost:${port}`;
+  const problemOf = (name: string) => (why: string) => fail(name, why, undefined);
+
   const config = new AppConfig({
     production,
     port,
@@ -115,7 +119,7 @@ export function loadConfig(env: Environment): AppConfig {
     unseenRetentionMs: optionalDuration('UNSEEN_RETENTION'),
     retentionCron: retentionCron === 'off' ? undefined : retentionCron,
     migrateOnStart: boolean('MIGRATE_ON_START', true),
-    publicUrl: httpUrl('PUBLIC_URL') ?? `http://localhost:${port}`,
+    publicUrl,
     heartbeatIntervalMs: duration('HEARTBEAT_INTERVAL', '30s'),
     ticketTtlMs: duration('TICKET_TTL', '24h'),
     maxNotificationBytes: positiveInteger('MAX_NOTIFICATION_BYTES', 16384),
@@ -125,6 +129,14 @@ export function loadConfig(env: Environment): AppConfig {
     webhookRatePerSecond: positiveInteger('WEBHOOK_RATE', 10),
     webhookBurst: positiveInteger('WEBHOOK_BURST', 20),
     demo: boolean('DEMO', !production),
+    vapid: parseVapid(read('VAPID_PUBLIC_KEY'), read('VAPID_PRIVATE_KEY'), read('VAPID_SUBJECT'), (name, why) => fail(name, why, undefined)),
+    // Push services may write to the subject about abuse; the service's own https URL says who runs it.
+    vapidSubject: read('VAPID_SUBJECT') ?? (publicUrl.startsWith('https://') ? publicUrl : 'mailto:pns@localhost'),
+    fcmServiceAccount: readFcmServiceAccount(read('FCM_SERVICE_ACCOUNT'), problemOf('FCM_SERVICE_ACCOUNT')),
+    fcmApiUrl: httpUrl('FCM_API_URL') ?? 'https://fcm.googleapis.com',
+    pushEndpoints: parsePushEndpoints(read('PUSH_ENDPOINTS'), problemOf('PUSH_ENDPOINTS')),
+    pushGraceMs: duration('PUSH_GRACE', '5s'),
+    pushCa: readPemFile(read('PUSH_CA_FILE'), problemOf('PUSH_CA_FILE')),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

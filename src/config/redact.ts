@@ -1,5 +1,5 @@
 /** Variables whose values are secrets: a problem with one never repeats its value. */
-export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['APP_TOKEN', 'AUTH_TOKEN', 'APP_TOKENS', 'APP_READONLY_TOKENS']);
+export const SECRET_VARIABLES: ReadonlySet<string> = new Set(['APP_TOKEN', 'AUTH_TOKEN', 'APP_TOKENS', 'APP_READONLY_TOKENS', 'VAPID_PRIVATE_KEY']);
 
 /**
  * A connection string with its password masked, so that it can be shown in an error or a log:

@@ -8,6 +8,8 @@ const REQUEST_TYPES: Record<RequestName, true> = {
   unseenNotificationDataRequest: true,
   seenNotificationsRequest: true,
   notificationDataRequest: true,
+  pushSubscribeRequest: true,
+  pushUnsubscribeRequest: true,
 };
 /** A frame that is not a request at all (malformed JSON, unknown name, bad parameters). */
 export const INVALID_REQUEST = 'invalid';

@@ -17,9 +17,13 @@ const FRAME_TYPES: Record<FrameType, true> = {
   seenNotificationData: true,
   notificationData: true,
   webhook: true,
+  pushSubscription: true,
+  pushUnsubscribed: true,
 };
 const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
 const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;
+const PUSH_PROVIDERS = ['webpush', 'fcm'] as const;
+const PUSH_RESULTS = ['sent', 'gone', 'retry', 'failed'] as const;
 
 /**
  * Every instrument pns exports, in one registry per app (so two apps in one test process
@@ -48,6 +52,14 @@ export class Metrics {
   readonly retentionDeleted = new Counter({ name: 'pns_retention_deleted_total', help: 'Rows deleted by retention', labelNames: ['kind'], registers: [this.registry] });
   readonly http = new HttpMetrics(this.registry);
   readonly deviceRequests = new DeviceRequestMetrics(this.registry);
+  readonly pushTotal = new Counter({
+    name: 'pns_push_total',
+    help: 'Push attempts by provider (webpush, fcm) and result (sent, gone, retry, failed)',
+    labelNames: ['provider', 'result'],
+    registers: [this.registry],
+  });
+  /** Counts the waiting push jobs when scraped; set by the push worker, which owns that query. */
+  pushQueueDepthReader: (() => Promise<number>) | undefined;
 
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
@@ -55,6 +67,16 @@ export class Metrics {
     for (const type of Object.keys(FRAME_TYPES)) this.framesSent.inc({ type }, 0);
     for (const outcome of DELEGATION_OUTCOMES) this.delegationSeconds.zero({ outcome });
     for (const kind of RETENTION_KINDS) this.retentionDeleted.inc({ kind }, 0);
+    for (const provider of PUSH_PROVIDERS) for (const result of PUSH_RESULTS) this.pushTotal.inc({ provider, result }, 0);
+    const metrics = this;
+    new Gauge({
+      name: 'pns_push_queue_depth',
+      help: 'Push jobs waiting in the database (due or not), all instances together',
+      registers: [this.registry],
+      async collect() {
+        if (metrics.pushQueueDepthReader) this.set(await metrics.pushQueueDepthReader());
+      },
+    });
     new Gauge({
       name: 'pns_db_pool_connections',
       help: 'Database pool connections by state',

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '../../bus/bus.module.js';
 import { NotificationsModule } from '../../notifications/notifications.module.js';
+import { PushModule } from '../../push/push.module.js';
 import { WebhooksModule } from '../../webhooks/webhooks.module.js';
 import { ConnectionsService } from './connections.service.js';
 import { CountPusher } from './count-pusher.js';
@@ -13,7 +14,7 @@ import { DeviceRegistry } from './device-registry.js';
  * and only translates between its wire format and these.
  */
 @Module({
-  imports: [BusModule, NotificationsModule, WebhooksModule],
+  imports: [BusModule, NotificationsModule, WebhooksModule, PushModule],
   providers: [DeviceRegistry, CountPusher, DeviceProtocol, ConnectionsService],
   exports: [DeviceRegistry, CountPusher, DeviceProtocol, ConnectionsService],
 })

@@ -2,10 +2,11 @@ import { newNotification, newUser } from '../../../test/support/factories';
 import { TestContext, type TestContextOptions } from '../../../test/support/test-context';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { NotificationsService } from '../../notifications/notifications.service';
+import { PushModule } from '../../push/push.module';
 import { WebhooksModule } from '../../webhooks/webhooks.module';
 import { DeviceProtocol } from './device-protocol';
 
-const WIRING: TestContextOptions = { imports: [NotificationsModule, WebhooksModule], providers: [DeviceProtocol] };
+const WIRING: TestContextOptions = { imports: [NotificationsModule, WebhooksModule, PushModule], providers: [DeviceProtocol] };
 
 /** The transport-free protocol on a real database: what the WebSocket and SSE transports both send. */
 describe('DeviceProtocol', () => {

@@ -3,6 +3,7 @@ import { referenceUnexpectedError } from '../../common/error-reference.js';
 import { ConflictError, InvalidInputError } from '../../common/errors.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
+import { PushSubscriptionsService } from '../../push/push-subscriptions.service.js';
 import { WebhooksService } from '../../webhooks/webhooks.service.js';
 import { DeviceRequestError, parseDeviceRequest } from './device-requests.js';
 import type { AnswerFrame, DeviceAnswers, DeviceRequest, DeviceRequests, ErrorFrame, RequestId, RequestName } from './frames.js';
@@ -19,9 +20,11 @@ type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]
 export class DeviceProtocol {
   private readonly handlers: Handlers;
 
-  constructor(notifications: NotificationsService, webhooks: WebhooksService, @Optional() private readonly metrics?: Metrics) {
+  constructor(notifications: NotificationsService, webhooks: WebhooksService, push: PushSubscriptionsService, @Optional() private readonly metrics?: Metrics) {
     this.handlers = {
       webhookRequest: async (userId) => ({ webhook: await webhooks.create(userId) }),
+      pushSubscribeRequest: async (userId, { subscription }) => ({ pushSubscription: await push.subscribe(userId, subscription) }),
+      pushUnsubscribeRequest: async (userId, { id }) => ({ pushUnsubscribed: await push.unsubscribe(userId, id) }),
       unseenNotificationDataRequest: async (userId, { limit }) => {
         const stopTimer = metrics?.unseenRequestSeconds.startTimer();
         const taken = await notifications.takeUnseen(userId, limit);

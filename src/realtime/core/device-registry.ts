@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Injectable, Optional } from '@nestjs/common';
 import { Metrics } from '../../metrics/metrics.js';
 import type { DeviceConnection, Transport } from './device-connection.js';
@@ -7,13 +8,21 @@ interface Registration {
   transport: Transport;
 }
 
+/** A user's first connection here opened, or the last one closed (offline push listens). */
+export interface DeviceRegistryEvents {
+  userConnected: [userId: string];
+  userDisconnected: [userId: string];
+}
+
 /** This instance's open device connections, by user. */
 @Injectable()
-export class DeviceRegistry {
+export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
   private readonly connectionsByUser = new Map<string, Set<DeviceConnection>>();
   private readonly registrations = new Map<DeviceConnection, Registration>();
 
-  constructor(@Optional() private readonly metrics?: Metrics) {}
+  constructor(@Optional() private readonly metrics?: Metrics) {
+    super();
+  }
 
   add(connection: DeviceConnection, userId: string, transport: Transport = 'websocket'): void {
     this.registrations.set(connection, { userId, transport });
@@ -21,6 +30,7 @@ export class DeviceRegistry {
     if (connections) connections.add(connection);
     else this.connectionsByUser.set(userId, new Set([connection]));
     this.metrics?.connectedDevices.inc({ transport });
+    if (!connections) this.emit('userConnected', userId);
   }
 
   /** Idempotent: a connection may leave through a drop and then through its close event. */
@@ -32,6 +42,7 @@ export class DeviceRegistry {
     connections.delete(connection);
     if (connections.size === 0) this.connectionsByUser.delete(registration.userId);
     this.metrics?.connectedDevices.dec({ transport: registration.transport });
+    if (connections.size === 0) this.emit('userDisconnected', registration.userId);
   }
 
   has(userId: string): boolean {

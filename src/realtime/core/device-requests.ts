@@ -40,6 +40,13 @@ const PARSERS: { [K in RequestName]: (fields: Fields) => DeviceRequests[K] } = {
     onlyKnownFields('webhookRequest', fields, []);
     return {};
   },
+  // Its fields are the push service's to check, as for the REST body (docs/push.md).
+  pushSubscribeRequest: (fields) => ({ subscription: fields }),
+  pushUnsubscribeRequest: (fields) => {
+    onlyKnownFields('pushUnsubscribeRequest', fields, ['id']);
+    if (typeof fields.id !== 'string') throw new DeviceRequestError('pushUnsubscribeRequest.id must be the id of a push subscription');
+    return { id: fields.id };
+  },
 };
 
 const REQUEST_NAMES = Object.keys(PARSERS) as RequestName[];

@@ -26,6 +26,9 @@ export interface DeviceRequests {
   /** The newer PNS form: without `receivedAfter`, the unseen ones; with it, seen and unseen created after it. */
   notificationDataRequest: { receivedAfter?: Date; limit: number };
   webhookRequest: Record<string, never>;
+  /** `{"webpush": …}` or `{"fcm": …}`, checked by the push service. */
+  pushSubscribeRequest: { subscription: Record<string, unknown> };
+  pushUnsubscribeRequest: { id: string };
 }
 
 /** Each request's answer, by the request's name. */
@@ -34,6 +37,8 @@ export interface DeviceAnswers {
   seenNotificationsRequest: { seenNotificationData: Item[] };
   notificationDataRequest: { notificationData: Item[] };
   webhookRequest: { webhook: WebhookFrameBody };
+  pushSubscribeRequest: { pushSubscription: { id: string } };
+  pushUnsubscribeRequest: { pushUnsubscribed: { id: string } };
 }
 
 /** A new webhook URL of the device's user (docs/api.md, Webhook URLs); the only time its secret is shown. */

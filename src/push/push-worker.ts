@@ -1,0 +1,115 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
+import { Bus } from '../bus/bus.js';
+import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../metrics/metrics.js';
+import { payloadOf, topicOf, type ClaimedPushJob } from './push-job.js';
+import { PushJobsRepository } from './push-jobs.repository.js';
+import { FcmSender } from './senders/fcm.sender.js';
+import { SEND_TIMEOUT_MS, WebPushSender } from './senders/web-push.sender.js';
+import type { SendOutcome } from './senders/send-outcome.js';
+
+const POLL_INTERVAL_MS = 1_000;
+const BATCH = 50;
+// Longer than any send (two FCM calls and a token fetch, each bounded): a job is never sent
+// by a second instance while the first still works on it.
+const LEASE_MS = 4 * SEND_TIMEOUT_MS;
+const FIRST_RETRY_MS = 5_000;
+const MAX_RETRY_MS = 60 * 60_000;
+// Ten attempts over about 45 minutes; a service down longer gets the inbox, not a push.
+const MAX_ATTEMPTS = 10;
+
+/**
+ * Sends due pushes: polls the queue each second and at once when an announcement says a
+ * user's inbox changed (a push 'always' or a clear may just have been queued).
+ */
+@Injectable()
+export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PushWorker.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly repository: PushJobsRepository,
+    private readonly webPush: WebPushSender,
+    private readonly fcm: FcmSender,
+    private readonly config: AppConfig,
+    private readonly bus: Bus,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.metrics) this.metrics.pushQueueDepthReader = () => this.repository.depth();
+    this.bus.on('unseenChanged', this.wake);
+    this.timer = setInterval(this.wake, POLL_INTERVAL_MS);
+    this.wake();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.bus.off('unseenChanged', this.wake);
+    await this.running;
+  }
+
+  /** Runs a pass now, or once more right after the one under way. */
+  private readonly wake = (): void => {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined;
+      if (this.again) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  };
+
+  private async drain(): Promise<void> {
+    try {
+      let claimed: ClaimedPushJob[];
+      do {
+        claimed = await this.repository.claimDue(this.config.pushGraceMs, BATCH, LEASE_MS);
+        await Promise.all(claimed.map((job) => this.deliver(job)));
+      } while (claimed.length === BATCH && !this.stopped);
+    } catch (error) {
+      this.logger.warn(`push pass failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async deliver(job: ClaimedPushJob): Promise<void> {
+    const outcome = await this.send(job);
+    this.metrics?.pushTotal.inc({ provider: job.provider, result: outcome.result });
+    switch (outcome.result) {
+      case 'sent':
+        return this.repository.recordSent(job.id);
+      case 'gone':
+        return this.repository.deleteSubscription(job.subscriptionId);
+      case 'failed':
+        // The subscription's id, never its address: endpoints and tokens are secrets.
+        this.logger.warn(`push ${job.id} to subscription ${job.subscriptionId} refused: ${outcome.reason}`);
+        return this.repository.drop(job.id);
+      case 'retry':
+        if (job.attempts >= MAX_ATTEMPTS) {
+          this.logger.warn(`push ${job.id} to subscription ${job.subscriptionId} given up after ${job.attempts} attempts: ${outcome.reason}`);
+          return this.repository.drop(job.id);
+        }
+        return this.repository.retryLater(job.id, retryDelayMs(job.attempts, outcome.retryAfterMs));
+    }
+  }
+
+  private send(job: ClaimedPushJob): Promise<SendOutcome> {
+    const payload = payloadOf(job);
+    if (job.provider === 'fcm') return this.fcm.send(job.address, payload);
+    return this.webPush.send({ endpoint: job.address, p256dh: job.p256dh!, auth: job.auth! }, JSON.stringify(payload), topicOf(job));
+  }
+}
+
+/** The service's Retry-After when it gave one (capped at an hour), else exponential from 5 s. */
+export function retryDelayMs(attempts: number, retryAfterMs: number | undefined): number {
+  return Math.min(MAX_RETRY_MS, retryAfterMs ?? FIRST_RETRY_MS * 2 ** (attempts - 1));
+}

@@ -1,0 +1,61 @@
+import pg from 'pg';
+import request from 'supertest';
+import { auth, startApp, type RunningApp } from './support/app';
+import { createTestDatabase } from './support/database';
+import { newUser } from './support/factories';
+import { FakePushService } from './support/fake-push-service';
+import { makeTestCertificate } from './support/fake-push-tls';
+import { startServerProcess, stopServerProcesses } from './support/server-process';
+
+const PUSHES = 50;
+
+/** docs/push.md: due pushes live in PostgreSQL; a killed instance loses none, and none goes twice. */
+describe('push durability', () => {
+  const certificate = makeTestCertificate();
+  let service: FakePushService;
+  let databaseUrl: string;
+  let database: pg.Pool;
+  let survivor: RunningApp | undefined;
+
+  beforeAll(async () => {
+    service = await FakePushService.start(certificate);
+    databaseUrl = await createTestDatabase();
+    database = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  });
+  afterEach(() => stopServerProcesses());
+  afterAll(async () => {
+    await survivor?.close();
+    await database.end();
+    await service.close();
+  });
+
+  it(`delivers all ${PUSHES} pushes queued by an instance killed with SIGKILL, each once, after a restart`, async () => {
+    const env = { DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'false', PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile };
+    // A grace long enough that nothing is sent before the kill.
+    const doomed = await startServerProcess({ ...env, PUSH_GRACE: '30s' });
+    const users = Array.from({ length: PUSHES }, () => newUser('durable'));
+    const endpoints: string[] = [];
+    for (const user of users) {
+      const browser = service.subscribe();
+      endpoints.push(browser.endpoint);
+      await request(doomed.baseUrl).post(`/api/users/${user}/push-subscriptions`).set(auth).send({ webpush: { endpoint: browser.endpoint, keys: browser.keys } }).expect(201);
+    }
+    const { body } = await request(doomed.baseUrl).post('/api/notifications').set(auth).send({ userIds: users, data: 'survives' }).expect(201);
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    const queued = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs');
+    expect(queued.rows[0].n).toBe(PUSHES);
+    expect(service.received).toEqual([]);
+
+    survivor = await startApp(databaseUrl, { PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: '1s' });
+    await service.waitFor(() => endpoints.every((endpoint) => service.pushesTo(endpoint).length > 0), `a push to each of the ${PUSHES} subscriptions`, 30_000);
+    const deadline = Date.now() + 20_000;
+    while ((await database.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs')).rows[0].n > 0) {
+      if (Date.now() > deadline) throw new Error('push jobs still queued');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const ids = (body.notifications as { id: string; userId: string }[]).map((created) => created.id);
+    expect(endpoints.map((endpoint) => service.pushesTo(endpoint).map((push) => push.payload?.id))).toEqual(ids.map((id) => [id]));
+    expect(service.received.flatMap((push) => push.problems)).toEqual([]);
+  });
+});

@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import request from 'supertest';
+import { startApp, type RunningApp } from './support/app';
+import { createTestDatabase } from './support/database';
+
+/** Debian's chromium, as in browser.e2e-spec.ts. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** docs/push.md: /pns-sw.js in Chromium, pushes delivered through the DevTools protocol. */
+describe('the pns service worker', () => {
+  let pns: RunningApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let devtools: CDPSession;
+  let registrationId = '';
+
+  /** The titles and tags of the notifications the worker shows now. */
+  const shown = () =>
+    page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
+  const waitShown = async (expected: unknown[], what: string): Promise<void> => {
+    const deadline = Date.now() + 15_000;
+    let last: unknown;
+    while (Date.now() < deadline) {
+      last = await shown();
+      if (JSON.stringify(last) === JSON.stringify(expected)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`timed out waiting for ${what}; shown: ${JSON.stringify(last)}`);
+  };
+  const push = (payload: unknown) => devtools.send('ServiceWorker.deliverPushMessage', { origin: pns.baseUrl, registrationId, data: JSON.stringify(payload) });
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: these tests need Debian's chromium (apt-get install -y chromium)`);
+    [pns, browser] = await Promise.all([createTestDatabase().then((url) => startApp(url)), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })]);
+    context = await browser.newContext();
+    await context.grantPermissions(['notifications'], { origin: pns.baseUrl });
+    page = await context.newPage();
+    devtools = await context.newCDPSession(page);
+    const registered = new Promise<string>((resolve) =>
+      devtools.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((registration) => registration.scopeURL === `${pns.baseUrl}/` && !registration.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      }),
+    );
+    await devtools.send('ServiceWorker.enable');
+    // 127.0.0.1 is a secure context: a worker registers over plain http there.
+    await page.goto(`${pns.baseUrl}/api/status/ping`);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.register('/pns-sw.js');
+      await navigator.serviceWorker.ready;
+    });
+    registrationId = await registered;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pns?.close();
+  });
+
+  it('is served as JavaScript without a token', async () => {
+    const response = await request(pns.baseUrl).get('/pns-sw.js').expect(200);
+    expect(response.headers['content-type']).toBe('text/javascript; charset=utf-8');
+  });
+
+  it('shows a pushed notification under its id, with the display title, and closes it on clear', async () => {
+    await push({ type: 'notification', id: '41', data: { a: 1 }, category: null, version: 3, display: { title: 'Order shipped', body: 'Tomorrow' } });
+    await push({ type: 'notification', id: '42', data: 'x', category: 'chat', version: 4 });
+    await waitShown(
+      [
+        { title: 'Order shipped', body: 'Tomorrow', tag: '41' },
+        { title: 'New notification', body: '', tag: '42' },
+      ],
+      'both notifications',
+    );
+    await push({ type: 'clear', ids: ['41'], version: 5 });
+    await waitShown([{ title: 'New notification', body: '', tag: '42' }], 'the first one closed');
+    await push({ type: 'clear', ids: ['42', '7'], version: 6 });
+    await waitShown([], 'none left');
+  });
+});

@@ -1,0 +1,197 @@
+import pg from 'pg';
+import request from 'supertest';
+import { auth, startApp, type RunningApp } from './support/app';
+import { createTestDatabase } from './support/database';
+import type { Device } from './support/device';
+import { connectCounted, postNotification } from './support/devices';
+import { newUser } from './support/factories';
+import { FakePushService, type BrowserSubscription } from './support/fake-push-service';
+import { makeTestCertificate } from './support/fake-push-tls';
+import { LogCapture } from './support/log-capture';
+
+const GRACE_MS = 2_000;
+
+/** docs/push.md: Web Push to a real HTTPS push service on 127.0.0.1, under the offline policy. */
+describe('Web Push', () => {
+  const certificate = makeTestCertificate();
+  const logger = new LogCapture();
+  let service: FakePushService;
+  let databaseUrl: string;
+  let database: pg.Pool;
+  let pns: RunningApp;
+  const devices: Device[] = [];
+
+  const subscribe = async (app: RunningApp, userId: string): Promise<BrowserSubscription & { id: string }> => {
+    const browser = service.subscribe();
+    const { body } = await request(app.baseUrl)
+      .post(`/api/users/${encodeURIComponent(userId)}/push-subscriptions`)
+      .set(auth)
+      .send({ webpush: { endpoint: browser.endpoint, keys: browser.keys } })
+      .expect(201);
+    return { ...browser, id: body.id as string };
+  };
+  const subscriptionsOf = async (userId: string) => (await request(pns.baseUrl).get(`/api/users/${encodeURIComponent(userId)}/push-subscriptions`).set(auth).expect(200)).body.items as { id: string; lastSuccessAt: string | null }[];
+  const queued = async (subscriptionId: string): Promise<number> =>
+    (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs WHERE subscription_id = $1', [subscriptionId])).rows[0].n;
+  /** Polls until the subscription has no job left (sent, dropped or given up), then a last look. */
+  const untilQueueEmpty = async (subscriptionId: string, timeoutMs = 20_000): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    while ((await queued(subscriptionId)) > 0) {
+      if (Date.now() > deadline) throw new Error(`push jobs of ${subscriptionId} still queued after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  const start = (url: string) =>
+    startApp(url, { LOG_LEVEL: 'verbose', PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: `${GRACE_MS}ms`, VAPID_SUBJECT: 'mailto:ops@pns.example' }, logger);
+
+  beforeAll(async () => {
+    service = await FakePushService.start(certificate);
+    databaseUrl = await createTestDatabase();
+    database = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    pns = await start(databaseUrl);
+  });
+  afterEach(() => devices.splice(0).forEach((device) => device.close()));
+  afterAll(async () => {
+    await pns.close();
+    await database.end();
+    await service.close();
+  });
+
+  it('pushes a notification nobody saw to every subscription of its user, once, after the grace, encrypted and signed', async () => {
+    const user = newUser();
+    const [phone, laptop] = [await subscribe(pns, user), await subscribe(pns, user)];
+    const posted = Date.now();
+    const id = await postNotification(pns, user, { text: 'hello', n: 1 }, 'orders');
+    await service.waitFor(() => service.pushesTo(phone.endpoint).length > 0 && service.pushesTo(laptop.endpoint).length > 0, 'a push to each subscription');
+    for (const subscription of [phone, laptop]) {
+      await untilQueueEmpty(subscription.id);
+      const pushes = service.pushesTo(subscription.endpoint);
+      expect(pushes).toHaveLength(1);
+      expect(pushes[0].problems).toEqual([]);
+      expect(pushes[0].payload).toEqual({ type: 'notification', id, data: { text: 'hello', n: 1 }, category: 'orders', version: null });
+      expect(pushes[0].headers.topic).toBe(`n${id}`);
+      expect(pushes[0].at - posted).toBeGreaterThanOrEqual(GRACE_MS);
+    }
+    expect((await subscriptionsOf(user)).every((item) => item.lastSuccessAt !== null)).toBe(true);
+    for (const secret of [phone.endpoint, phone.keys.p256dh, phone.keys.auth]) expect(logger.lines.join('\n')).not.toContain(secret);
+  });
+
+  it('pushes nothing while a device of the user is connected', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    devices.push(await connectCounted(pns, user));
+    await postNotification(pns, user, 'seen live');
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint)).toEqual([]);
+  });
+
+  it('pushes nothing while a device of the user is connected to another instance', async () => {
+    const other = await start(databaseUrl);
+    try {
+      const user = newUser();
+      const subscription = await subscribe(pns, user);
+      devices.push(await connectCounted(other, user));
+      await postNotification(pns, user, 'seen live elsewhere');
+      await untilQueueEmpty(subscription.id);
+      expect(service.pushesTo(subscription.endpoint)).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('counts pushes by provider and result, and the queue depth, in /metrics', async () => {
+    const user = newUser();
+    const [kept, gone] = [await subscribe(pns, user), await subscribe(pns, user)];
+    service.answer(gone.endpoint, { status: 410 });
+    await postNotification(pns, user, 'counted');
+    await service.waitFor(() => service.pushesTo(kept.endpoint).length === 1 && service.pushesTo(gone.endpoint).length === 1, 'both pushes');
+    await untilQueueEmpty(kept.id);
+    const metrics = (await request(pns.baseUrl).get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/^pns_push_total\{provider="webpush",result="sent"\} [1-9]/m);
+    expect(metrics).toMatch(/^pns_push_total\{provider="webpush",result="gone"\} [1-9]/m);
+    expect(metrics).toMatch(/^pns_push_queue_depth \d+$/m);
+  });
+
+  it('pushes nothing when a device came and went during the grace', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    await postNotification(pns, user, 'shown on a device that left');
+    const device = await connectCounted(pns, user);
+    device.close();
+    await device.waitForClose();
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint)).toEqual([]);
+  });
+
+  it('pushes nothing when the notification was seen during the grace', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    const id = await postNotification(pns, user, 'seen over REST');
+    await request(pns.baseUrl).post(`/api/users/${user}/notifications/seen`).set(auth).send({ ids: [id] }).expect(200);
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint)).toEqual([]);
+  });
+
+  it('deletes a subscription its push service answers 404 or 410', async () => {
+    const user = newUser();
+    const [gone, expired] = [await subscribe(pns, user), await subscribe(pns, user)];
+    service.answer(gone.endpoint, { status: 404 });
+    service.answer(expired.endpoint, { status: 410 });
+    await postNotification(pns, user, 'to dead subscriptions');
+    await service.waitFor(() => service.pushesTo(gone.endpoint).length === 1 && service.pushesTo(expired.endpoint).length === 1, 'one push to each');
+    const deadline = Date.now() + 20_000;
+    while ((await subscriptionsOf(user)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await subscriptionsOf(user)).toEqual([]);
+  });
+
+  it('retries a push answered 429 no sooner than its Retry-After', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    service.answer(subscription.endpoint, { status: 429, headers: { 'Retry-After': '2' } }, { status: 503 , headers: { 'Retry-After': '1' } });
+    const id = await postNotification(pns, user, 'busy service');
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 3, 'the push, twice refused, then accepted', 30_000);
+    const [busy, failing, accepted] = service.pushesTo(subscription.endpoint);
+    expect([busy.status, failing.status, accepted.status]).toEqual([429, 503, 201]);
+    expect(failing.at - busy.at).toBeGreaterThanOrEqual(2_000);
+    expect(accepted.at - failing.at).toBeGreaterThanOrEqual(1_000);
+    expect(accepted.payload).toMatchObject({ type: 'notification', id });
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint)).toHaveLength(3);
+  });
+
+  it('clears a delivered notification everywhere once it is seen, and once it is deleted', async () => {
+    const user = newUser();
+    const [phone, laptop] = [await subscribe(pns, user), await subscribe(pns, user)];
+    // Stored in this order so that the device's request (newest first, limit 1) takes the second one.
+    const deletedId = await postNotification(pns, user, 'to be deleted');
+    const seenId = await postNotification(pns, user, 'to be seen');
+    const delivered = () => [phone, laptop].every((s) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'notification').length === 2);
+    await service.waitFor(delivered, 'both notifications on both subscriptions');
+    const device = await connectCounted(pns, user);
+    devices.push(device);
+    expect((await device.request({ unseenNotificationDataRequest: { limit: 1 } })).newNotificationData).toEqual([expect.objectContaining({ id: seenId })]);
+    await request(pns.baseUrl).delete(`/api/notifications/${deletedId}`).set(auth).expect(204);
+    const clears = (s: BrowserSubscription) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'clear');
+    await service.waitFor(() => [phone, laptop].every((s) => clears(s).length === 2), 'two clears on each subscription');
+    for (const subscription of [phone, laptop]) {
+      expect(clears(subscription).map((push) => push.payload).sort((a, b) => String(a!.ids).localeCompare(String(b!.ids)))).toEqual(
+        [{ type: 'clear', ids: [seenId], version: null }, { type: 'clear', ids: [deletedId], version: null }].sort((a, b) => a.ids[0].localeCompare(b.ids[0])),
+      );
+      expect(clears(subscription).every((push) => push.problems.length === 0)).toBe(true);
+    }
+  });
+
+  it('two instances on one database send each push exactly once', async () => {
+    const other = await start(databaseUrl);
+    try {
+      const users = Array.from({ length: 10 }, () => newUser('twice'));
+      const subscriptions = await Promise.all(users.map((user, index) => subscribe(index % 2 ? pns : other, user)));
+      const ids = await Promise.all(users.map((user, index) => postNotification(index % 2 ? other : pns, user, index)));
+      await service.waitFor(() => subscriptions.every((s) => service.pushesTo(s.endpoint).length > 0), 'a push to every subscription');
+      for (const subscription of subscriptions) await untilQueueEmpty(subscription.id);
+      expect(subscriptions.map((s) => service.pushesTo(s.endpoint).map((push) => push.payload?.id))).toEqual(ids.map((id) => [id]));
+    } finally {
+      await other.close();
+    }
+  });
+});
