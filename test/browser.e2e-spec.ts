@@ -93,7 +93,7 @@ describe('the browser client and the demo inbox in Chromium (contract §7)', () 
     await tabs[0].bringToFront();
     await tabs[0].click('#bell');
     await waitForItems(tabs[0], 5);
-    await Promise.all(tabs.map((tab) => tab.locator('#badge').waitFor({ state: 'hidden', timeout: 5000 })));
+    await Promise.all(tabs.map((tab) => tab.locator('#badge').waitFor({ state: 'hidden' })));
     expect(await unseenCount(pns, user)).toBe(0);
     expect(await tabs[0].locator('#items li.fresh .title').allTextContents()).toEqual([
       'Build #318 passed on main',
