@@ -11,7 +11,7 @@ import { AgedRows } from './support/aged-rows';
 import { auth, startApp, type RunningApp } from './support/app';
 import { expectServerBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
-import { Device } from './support/device';
+import { connectDevice, unseenCount } from './support/devices';
 import { startEmbeddedPostgresProcess } from './support/embedded-postgres-process';
 import { newUser } from './support/factories';
 import { LogCapture } from './support/log-capture';
@@ -45,17 +45,6 @@ async function startFixture(env: Record<string, string>, logger?: LogCapture): P
       await pns.close();
     },
   };
-}
-
-async function unseenCount(pns: RunningApp, userId: string): Promise<number> {
-  const response = await request(pns.baseUrl).get(`/api/users/${encodeURIComponent(userId)}/unseen-count`).set(auth).expect(200);
-  return response.body.count;
-}
-
-async function connectDevice(pns: RunningApp, userId: string): Promise<Device> {
-  const connectionId = `ticket-${newUser()}`;
-  await request(pns.baseUrl).put(`/api/${encodeURIComponent(userId)}/register`).query({ connectionId }).set(auth).expect(200);
-  return Device.connect(pns.wsUrl, { path: `/subscribe?connectionId=${connectionId}` });
 }
 
 /** Waits for a scheduled pass to delete every notification of `userId`. */
