@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
+import { ConflictError, GoneError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** 410 only: the current version the client must reload at. */
+  version?: number;
 }
 
 const DOMAIN_STATUS = new Map<Function, HttpStatus>([
   [NotFoundError, HttpStatus.NOT_FOUND],
   [ConflictError, HttpStatus.CONFLICT],
+  [GoneError, HttpStatus.GONE],
   [InvalidInputError, HttpStatus.BAD_REQUEST],
   [PayloadTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
   [UnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
@@ -41,7 +44,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const domainStatus = exception instanceof Error ? DOMAIN_STATUS.get(exception.constructor) : undefined;
     if (domainStatus !== undefined) {
-      return { statusCode: domainStatus, error: reasonPhrase(domainStatus), message: (exception as Error).message };
+      const body = { statusCode: domainStatus, error: reasonPhrase(domainStatus), message: (exception as Error).message };
+      return exception instanceof GoneError ? { ...body, version: exception.version } : body;
     }
     const reference = randomUUID();
     this.logger.error(`unhandled error ${reference}: ${exception instanceof Error ? exception.stack : String(exception)}`);

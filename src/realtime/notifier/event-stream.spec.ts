@@ -88,9 +88,12 @@ describe('EventStream', () => {
     const user = newUser();
     const { stream, events } = open(user);
     await other.query('BEGIN');
-    await other.query(`INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, '"slow"', now())`, [user]);
+    await other.query('SELECT now()');
     await settle(5);
     await notifications.create({ userIds: [user], data: 'fast' });
+    // Created at the transaction's start, before "fast"; inserted after it, because it holds the
+    // user's inbox row (the version) to its commit, which the insert of "fast" would wait for.
+    await other.query(`INSERT INTO notifications (user_id, data) VALUES ($1, '"slow"')`, [user]);
     stream.poke();
     await settle(200);
     expect(events()).toEqual([]);
