@@ -15,13 +15,14 @@ import { SseModule } from './realtime/sse/sse.module.js';
 import { WebSocketModule } from './realtime/websocket/websocket.module.js';
 import { StatusModule } from './status/status.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { EventHooksModule } from './event-hooks/event-hooks.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, ClientAssetsModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, EventHooksModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

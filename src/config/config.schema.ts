@@ -105,6 +105,12 @@ export function loadConfig(env: Environment): AppConfig {
     maxNotificationBytes: positiveInteger('MAX_NOTIFICATION_BYTES', 16384),
     logLevel: logLevel as AppConfig['logLevel'],
     demo: boolean('DEMO', !production),
+    eventHookAllowPrivate: boolean('EVENT_HOOK_ALLOW_PRIVATE', false),
+    eventHookTimeoutMs: duration('EVENT_HOOK_TIMEOUT', '10s'),
+    eventHookRetryFirstMs: duration('EVENT_HOOK_RETRY_FIRST', '10s'),
+    eventHookRetryMaxMs: duration('EVENT_HOOK_RETRY_MAX', '1h'),
+    eventHookRetryForMs: duration('EVENT_HOOK_RETRY_FOR', '24h'),
+    eventHookPollMs: duration('EVENT_HOOK_POLL_INTERVAL', '1s'),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
