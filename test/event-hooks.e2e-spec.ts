@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { Webhook } from 'standardwebhooks';
+import { PrismaService } from '../src/database/prisma.service';
+import { EventDeliveryService } from '../src/event-hooks/event-delivery.service';
 import { EventHooksService } from '../src/event-hooks/event-hooks.service';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
@@ -161,6 +163,19 @@ describe('delivery', () => {
     } finally {
       await shortWindow.close();
     }
+  });
+
+  it('prunes settled deliveries older than a week from the log, never pending ones', async () => {
+    const hook = await createHook((await receiver()).url, ['push.sent']);
+    const pool = pns.app.get(PrismaService).pool;
+    await pool.query(
+      `INSERT INTO event_deliveries (hook_id, type, payload, status, next_attempt_at, created_at)
+       SELECT $1, 'push.sent', '{}', status, now() + interval '1 hour', now() - age
+       FROM (VALUES ('succeeded', interval '8 days'), ('failed', interval '8 days'), ('pending', interval '8 days'), ('succeeded', interval '6 days')) AS d(status, age)`,
+      [hook.id],
+    );
+    expect(await pns.app.get(EventDeliveryService).pruneLog()).toBe(2);
+    expect((await deliveries(hook.id)).map((item) => item.status).sort()).toEqual(['pending', 'succeeded']);
   });
 
   it('checks the target again at delivery time: a private address is not reached once private targets are refused', async () => {

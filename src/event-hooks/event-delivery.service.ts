@@ -8,6 +8,10 @@ import { retryDelayMs, type RetryPolicy } from './retry-delay.js';
 /** Attempts in flight at once per instance: a few slow receivers cannot stall the others for long. */
 export const DELIVERY_BATCH_SIZE = 20;
 
+/** How long settled deliveries stay in the log (docs/events.md). */
+export const DELIVERY_LOG_RETENTION_MS = 7 * 86_400_000;
+const PRUNE_BATCH_SIZE = 1000;
+
 /** Sends due events from the outbox and records each attempt's outcome. */
 @Injectable()
 export class EventDeliveryService {
@@ -30,6 +34,16 @@ export class EventDeliveryService {
     const claimed = await this.repository.claimDue(DELIVERY_BATCH_SIZE, 2 * this.config.eventHookTimeoutMs + 1000);
     await Promise.all(claimed.map((delivery) => this.attempt(delivery, signal)));
     return claimed.length;
+  }
+
+  /** Deletes settled deliveries past the log's retention, a batch at a time; answers how many. */
+  async pruneLog(): Promise<number> {
+    let pruned = 0;
+    for (;;) {
+      const batch = await this.repository.pruneSettled(DELIVERY_LOG_RETENTION_MS, PRUNE_BATCH_SIZE);
+      pruned += batch;
+      if (batch < PRUNE_BATCH_SIZE) return pruned;
+    }
   }
 
   private async attempt(delivery: ClaimedDelivery, signal: AbortSignal | undefined): Promise<void> {

@@ -121,6 +121,28 @@ export class EventHooksRepository {
     await this.prisma.pool.query(`UPDATE event_deliveries SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`, [id, nextAttemptAt, error]);
   }
 
+  /**
+   * Deletes one batch of settled deliveries older than `olderThanMs`; answers how many. The log
+   * is for looking into recent trouble; kept forever it would grow with every event.
+   */
+  async pruneSettled(olderThanMs: number, limit: number): Promise<number> {
+    const { rowCount } = await this.prisma.pool.query(
+      `DELETE FROM event_deliveries
+       WHERE id IN (
+         SELECT id FROM event_deliveries
+         -- Succeeded or failed: a pending delivery is never pruned, however old.
+         WHERE status <> 'pending' AND created_at < now() - make_interval(secs => $1::float8 / 1000)
+         -- Oldest first, through the partial index event_deliveries_settled.
+         ORDER BY created_at
+         LIMIT $2
+         -- Another instance pruning at the same time takes other rows.
+         FOR UPDATE SKIP LOCKED
+       )`,
+      [olderThanMs, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async markFailed(id: string, error: string): Promise<void> {
     await this.prisma.pool.query(`UPDATE event_deliveries SET status = 'failed', last_error = $2 WHERE id = $1 AND status = 'pending'`, [id, error]);
   }
