@@ -113,8 +113,8 @@ describe('loadConfig', () => {
       eventHookRetryFirstMs: 50,
       eventHookRetryForMs: 60_000,
     });
-    expect(problemsOf({ EVENT_HOOK_ALLOW_PRIVATE: 'maybe', EVENT_HOOK_TIMEOUT: 'soon', EVENT_HOOK_POLL_INTERVAL: '1 s' }).sort()).toEqual(
-      ['EVENT_HOOK_ALLOW_PRIVATE', 'EVENT_HOOK_POLL_INTERVAL', 'EVENT_HOOK_TIMEOUT'],
+    expect(problemsOf({ EVENT_HOOK_ALLOW_PRIVATE: 'maybe', EVENT_HOOK_TIMEOUT: 'soon', EVENT_HOOK_POLL_INTERVAL: '1 s', EVENT_HOOK_RETRY_FIRST: '0ms' }).sort()).toEqual(
+      ['EVENT_HOOK_ALLOW_PRIVATE', 'EVENT_HOOK_POLL_INTERVAL', 'EVENT_HOOK_RETRY_FIRST', 'EVENT_HOOK_TIMEOUT'],
     );
   });
 
