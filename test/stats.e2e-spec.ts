@@ -3,6 +3,7 @@ import request from 'supertest';
 import { StatsService } from '../src/stats/stats.service';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { connectCounted, postNotification } from './support/devices';
 import { newUser } from './support/factories';
 
 let pns: RunningApp;
@@ -101,5 +102,49 @@ describe('GET /api/stats as notifications come and are seen', () => {
     const counted = await stats({ category });
     expect(counted).toMatchObject({ created: 2, seen: 1 });
     expect(counted.medianSecondsToSeen).toBeLessThan(60);
+  });
+});
+
+describe('GET /api/users/:userId/stats', () => {
+  const userStats = async (userId: string) => (await request(pns.baseUrl).get(`/api/users/${encodeURIComponent(userId)}/stats`).set(auth).expect(200)).body;
+
+  it('answers zeros for a user never seen', async () => {
+    expect(await userStats(newUser())).toEqual({ total: 0, unseen: 0, unread: 0, byCategory: {}, lastSeenAt: null, liveDevices: 0 });
+  });
+
+  it('counts the inbox by category, when the user last saw one, and the live devices', async () => {
+    const userId = newUser('stats user/ü');
+    const [order, , , news] = [
+      await postNotification(pns, userId, {}, 'orders'),
+      await postNotification(pns, userId, {}, 'orders'),
+      await postNotification(pns, userId, {}),
+      await postNotification(pns, userId, {}, 'news'),
+    ];
+    const seen = await request(pns.baseUrl)
+      .post(`/api/users/${encodeURIComponent(userId)}/notifications/seen`)
+      .set(auth)
+      .send({ ids: [order] })
+      .expect(200);
+    expect(seen.body.updated).toBe(1);
+    // Read marks it seen too.
+    await db.query('UPDATE notifications SET read_at = now(), seen_at = coalesce(seen_at, now()) WHERE id = $1', [news]);
+    const { rows } = await db.query<{ last: Date }>('SELECT max(seen_at) AS last FROM notifications WHERE user_id = $1', [userId]);
+    const devices = [await connectCounted(pns, userId), await connectCounted(pns, userId)];
+    try {
+      expect(await userStats(userId)).toEqual({
+        total: 4,
+        unseen: 2,
+        unread: 3,
+        byCategory: { orders: { total: 2, unseen: 1, unread: 2 }, news: { total: 1, unseen: 0, unread: 0 } },
+        lastSeenAt: rows[0].last.toISOString(),
+        liveDevices: 2,
+      });
+    } finally {
+      devices.forEach((device) => device.close());
+    }
+  });
+
+  it('refuses a bad user id', async () => {
+    await request(pns.baseUrl).get(`/api/users/${encodeURIComponent('a\u0001b')}/stats`).set(auth).expect(400);
   });
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createTestDatabase } from '../../test/support/database';
-import { GLOBAL_STATS_SQL } from './stats.repository';
+import { GLOBAL_STATS_SQL, USER_STATS_SQL } from './stats.repository';
 
 /** Every relation a plan reads, with how (Seq Scan, Index Scan, …). */
 function scans(plan: Record<string, unknown>): string[] {
@@ -40,6 +40,15 @@ describe('the stats queries on a big table', () => {
     expect(read.some((scan) => scan.endsWith(' on stats_hourly'))).toBe(true);
     // Far below what reading 100,000 notifications takes; here it is a few milliseconds.
     expect(ms).toBeLessThan(500);
+  });
+
+  it("answers one user's numbers by key, never reading notifications", async () => {
+    const { scans: read, ms } = await explain(USER_STATS_SQL, ['user-8']);
+    expect(read.filter((scan) => scan.endsWith(' on notifications'))).toEqual([]);
+    expect(read.every((scan) => scan.startsWith('Index'))).toBe(true);
+    expect(ms).toBeLessThan(100);
+    const { rows } = await db.query(USER_STATS_SQL, ['user-8']);
+    expect(rows[0]).toMatchObject({ total: 100, unseen: 0, unread: 100 });
   });
 
   it('buckets seconds to seen exactly below 10 s, then to the nearest round value within 12%', async () => {

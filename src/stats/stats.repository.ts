@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { PrismaService } from '../database/prisma.service.js';
-import type { GlobalStats, PushOutcome, StatsWindow } from './stats.js';
+import type { GlobalStats, PushOutcome, StatsWindow, UserStats } from './stats.js';
 
 type Queryable = Pick<pg.ClientBase, 'query'>;
 
@@ -34,6 +34,19 @@ export const GLOBAL_STATS_SQL = `
   SELECT totals.*, (SELECT min(seconds) FROM running WHERE up_to * 2 >= total) AS median
   FROM totals`;
 
+/**
+ * One user's numbers: three primary-key probes (user_inboxes, user_last_seen, and the user's
+ * rows of user_category_counts), whatever the length of the user's history. Exported for the
+ * EXPLAIN spec.
+ */
+export const USER_STATS_SQL = `
+  SELECT coalesce(i.total, 0) AS total, coalesce(i.unseen, 0) AS unseen, coalesce(i.unread, 0) AS unread,
+         (SELECT coalesce(jsonb_object_agg(c.category, jsonb_build_object('total', c.total, 'unseen', c.unseen, 'unread', c.unread)), '{}')
+          FROM user_category_counts c WHERE c.user_id = u.user_id AND c.total > 0) AS by_category,
+         (SELECT s.last_seen_at FROM user_last_seen s WHERE s.user_id = u.user_id) AS last_seen_at
+  FROM (SELECT $1::varchar AS user_id) AS u
+  LEFT JOIN user_inboxes i ON i.user_id = u.user_id`;
+
 @Injectable()
 export class StatsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -53,6 +66,15 @@ export class StatsRepository {
       pushSent: Number(row.push_sent),
       pushFailed: Number(row.push_failed),
     };
+  }
+
+  async ofUser(userId: string): Promise<Omit<UserStats, 'liveDevices'>> {
+    const { rows } = await this.prisma.pool.query<{ total: number; unseen: number; unread: number; by_category: UserStats['byCategory']; last_seen_at: Date | null }>(
+      USER_STATS_SQL,
+      [userId],
+    );
+    const [row] = rows;
+    return { total: row.total, unseen: row.unseen, unread: row.unread, byCategory: row.by_category, lastSeenAt: row.last_seen_at };
   }
 
   /** Adds push outcomes to their hours' rollups; in the caller's transaction when given `db`. */

@@ -21,3 +21,19 @@ export interface PushOutcome {
   readonly category: string | null | undefined;
   readonly sent: boolean;
 }
+
+export interface CategoryCounts {
+  readonly total: number;
+  readonly unseen: number;
+  readonly unread: number;
+}
+
+export interface UserStats {
+  readonly total: number;
+  readonly unseen: number;
+  readonly unread: number;
+  /** Every category with notifications counted in `total`. */
+  readonly byCategory: Record<string, CategoryCounts>;
+  readonly lastSeenAt: Date | null;
+  readonly liveDevices: number;
+}

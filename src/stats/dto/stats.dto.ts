@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsString, Length } from 'class-validator';
 import { InvalidInputError } from '../../common/errors.js';
 import { IsOmittable } from '../../notifications/dto/validation.js';
-import type { GlobalStats, StatsWindow } from '../stats.js';
+import type { CategoryCounts, GlobalStats, StatsWindow, UserStats } from '../stats.js';
 
 const DAY_MS = 86_400_000;
 
@@ -49,4 +49,32 @@ export class GlobalStatsDto {
 export function toGlobalStatsDto(stats: GlobalStats): GlobalStatsDto {
   const { created, seen, read, medianSecondsToSeen, pushSent, pushFailed } = stats;
   return { created, seen, read, medianSecondsToSeen, pushSent, pushFailed };
+}
+
+export class CategoryCountsDto {
+  @ApiProperty()
+  total: number;
+  @ApiProperty()
+  unseen: number;
+  @ApiProperty()
+  unread: number;
+}
+
+export class UserStatsDto {
+  @ApiProperty({ description: 'notifications in the inbox (not archived, not snoozed)' })
+  total: number;
+  @ApiProperty()
+  unseen: number;
+  @ApiProperty()
+  unread: number;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/CategoryCountsDto' }, description: 'every category with total > 0' })
+  byCategory: Record<string, CategoryCounts>;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  lastSeenAt: string | null;
+  @ApiProperty({ description: 'live device connections of the user on the instance that answers' })
+  liveDevices: number;
+}
+
+export function toUserStatsDto(stats: UserStats): UserStatsDto {
+  return { ...stats, lastSeenAt: stats.lastSeenAt?.toISOString() ?? null };
 }
