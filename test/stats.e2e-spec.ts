@@ -41,6 +41,8 @@ describe('GET /api/stats on a known data set', () => {
     // 10:30: 4 without a category, one seen after 50 s.
     await notification(user, null, `${day}T10:30:00Z`, 50);
     for (let n = 0; n < 3; n++) await notification(user, null, `${day}T10:30:00Z`);
+    // The one seen after 2000 s was read when seen.
+    await db.query(`UPDATE notifications SET read_at = seen_at WHERE user_id = $1 AND seen_at = created_at + interval '2000 seconds'`, [user]);
     // 11:59: one order seen at 12:01 (120 s), which the hour 12 holds.
     await notification(user, 'orders', `${day}T11:59:00Z`, 120);
     await pns.app.get(StatsService).recordPushOutcomes([
@@ -55,7 +57,7 @@ describe('GET /api/stats on a known data set', () => {
     expect(await stats({ from: `${day}T10:00:00Z`, to: `${day}T12:00:00Z` })).toEqual({
       created: 11,
       seen: 5,
-      read: 0,
+      read: 1,
       // Seen after 5, 10, 30, 50 and 2000 s: the middle one.
       medianSecondsToSeen: 30,
       pushSent: 3,
@@ -68,7 +70,7 @@ describe('GET /api/stats on a known data set', () => {
     expect(await stats({ from: `${day}T10:00:00Z`, to: `${day}T12:00:00Z`, category: 'orders' })).toEqual({
       created: 7,
       seen: 4,
-      read: 0,
+      read: 1,
       medianSecondsToSeen: 10,
       pushSent: 2,
       pushFailed: 1,
