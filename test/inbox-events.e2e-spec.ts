@@ -72,6 +72,30 @@ describe('events of inbox changes', () => {
     }
   });
 
+  it('tells of archiving, replacing and expiry, one event for one statement over many notifications', async () => {
+    const hook = await request(pns.baseUrl)
+      .post('/api/event-hooks')
+      .set(auth)
+      .send({ url: receiver.url, events: ['notification.archived', 'notification.updated', 'notification.expired'] })
+      .expect(201);
+    const userId = newUser();
+    const ids = [await postNotification(pns, userId, {}), await postNotification(pns, userId, {}), await postNotification(pns, userId, {})];
+    await db.query('UPDATE notifications SET archived_at = now(), seen_at = coalesce(seen_at, now()) WHERE id = ANY ($1::bigint[])', [ids.slice(0, 2)]);
+    // Replaced by key, with an expiry that has already passed; then the expiry job deletes it.
+    await db.query(`UPDATE notifications SET data = '{"v": 2}', updated_at = now(), expires_at = now() - interval '1 second' WHERE id = $1`, [ids[2]]);
+    await db.query('DELETE FROM notifications WHERE id = $1', [ids[2]]);
+
+    // The hook of the test above hears this user's creations too; this hook's events are these.
+    const ofThisHook = () => eventsOf(userId).filter((call) => call.event.type !== 'notification.created');
+    const events = await pollUntil(ofThisHook, (calls) => calls.length === 3, "the user's 3 events");
+    expect(events.map((call) => [call.event.type, call.event.data.ids]).sort()).toEqual([
+      ['notification.archived', ids.slice(0, 2)],
+      ['notification.expired', [ids[2]]],
+      ['notification.updated', [ids[2]]],
+    ]);
+    await request(pns.baseUrl).delete(`/api/event-hooks/${hook.body.id}`).set(auth).expect(204);
+  });
+
   it('leaves no event of a change that rolled back', async () => {
     const userId = newUser();
     await db.query('BEGIN');
