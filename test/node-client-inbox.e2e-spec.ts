@@ -47,6 +47,18 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
     expect(await client.counts(user)).toEqual({ userId: user, ...unarchived.counts });
   });
 
+  it('lists by the new states and by one or several categories', async () => {
+    const user = newUser();
+    const order = await notify(user, 'order', 'orders');
+    await notify(user, 'invoice', 'billing');
+    await notify(user, 'news', 'news');
+    await client.mark(user, 'read', { ids: [order] });
+    const dataOf = async (query: Parameters<PnsClient['list']>[1]) => (await client.list(user, query)).items.map((item) => item.data);
+    expect(await dataOf({ state: 'read' })).toEqual(['order']);
+    expect(await dataOf({ state: 'unread', category: 'billing' })).toEqual(['invoice']);
+    expect(await dataOf({ category: ['orders', 'news'] })).toEqual(['news', 'order']);
+  });
+
   it('reads the changes after a version, oldest first, in pages', async () => {
     const user = newUser();
     const first = await notify(user, 'a');
