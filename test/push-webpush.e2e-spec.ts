@@ -167,6 +167,9 @@ describe('Web Push', () => {
     const seenId = await postNotification(pns, user, 'to be seen');
     const delivered = () => [phone, laptop].every((s) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'notification').length === 2);
     await service.waitFor(delivered, 'both notifications on both subscriptions');
+    // Recording a delivery briefly locks its notification (FOR SHARE), and the device's request
+    // skips locked rows: wait until both deliveries are recorded.
+    await Promise.all([phone, laptop].map((s) => untilQueueEmpty(s.id)));
     const device = await connectCounted(pns, user);
     devices.push(device);
     expect((await device.request({ unseenNotificationDataRequest: { limit: 1 } })).newNotificationData).toEqual([expect.objectContaining({ id: seenId })]);

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { createTestDatabase } from '../../test/support/database';
-import { GLOBAL_STATS_SQL, USER_STATS_SQL } from './stats.repository';
+import { createTestDatabase } from './support/database';
+import { GLOBAL_STATS_SQL, USER_STATS_SQL } from '../src/stats/stats.repository';
 
 /** Every relation a plan reads, with how (Seq Scan, Index Scan, …). */
 function scans(plan: Record<string, unknown>): string[] {
