@@ -52,14 +52,16 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
     const post = async (n: number) => {
       const pns = instances[n % 2];
       if (n % HELD_EVERY === HELD_EVERY - 1) {
-        // Created (id and created_at) now, visible only after later ones are. Seen, so it holds
-        // no lock on the user's unseen count that would make the others wait for it.
+        // Created (created_at) at its transaction's start, visible only after later ones are.
+        // Inserted at the end of its transaction: the insert holds the user's inbox row (the
+        // version) to the commit, so the others would wait for it instead of overtaking it.
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         try {
           await client.query('BEGIN');
-          await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [user, JSON.stringify({ n })]);
+          await client.query('SELECT now()');
           await sleep(20 + random() * 80);
+          await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [user, JSON.stringify({ n })]);
           await client.query('COMMIT');
         } finally {
           await client.end();
