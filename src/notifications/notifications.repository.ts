@@ -133,7 +133,6 @@ export class NotificationsRepository {
     return rows.map(toRecord);
   }
 
-  /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
   /** Those of `ids` that are this user's, in no particular order. */
   async findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
     const rows = await this.prisma.$queryRaw<NotificationRow[]>`
@@ -141,6 +140,7 @@ export class NotificationsRepository {
     return rows.map(toRecord);
   }
 
+  /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
   async unseenCount(userId: string): Promise<{ count: number; version: number }> {
     const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
@@ -158,13 +158,26 @@ export class NotificationsRepository {
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
   markSeen(userId: string, ids: readonly string[]): Promise<number> {
-    return this.prisma.$executeRaw`
-      UPDATE notifications SET seen_at = now()
-      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`;
+    return this.markUnseenSeen(userId, Prisma.sql`id = ANY(${ids}::bigint[])`);
   }
 
   markAllSeen(userId: string): Promise<number> {
-    return this.prisma.$executeRaw`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`;
+    return this.markUnseenSeen(userId, Prisma.raw('true'));
+  }
+
+  /**
+   * Locks the rows in id order first, as the inbox marks do (InboxRepository.mark): two marks
+   * over overlapping rows that locked them in different orders would deadlock.
+   */
+  private markUnseenSeen(userId: string, selected: Prisma.Sql): Promise<number> {
+    return this.prisma.$executeRaw`
+      WITH target AS (
+        SELECT id FROM notifications
+        WHERE user_id = ${userId} AND seen_at IS NULL AND ${selected}
+        ORDER BY id
+        FOR UPDATE)
+      UPDATE notifications SET seen_at = now()
+      FROM target WHERE notifications.id = target.id`;
   }
 
   /** The deleted notification's user, and whether its deletion changed that user's unseen count. */
