@@ -233,9 +233,16 @@ export class NotificationsRepository {
         WHERE user_id = ${userId} AND created_at > ${after}::timestamptz
         ORDER BY created_at DESC, id DESC
         LIMIT ${limit}),
+      -- Locked in id order, as every multi-row mark locks (InboxRepository.mark): in page order
+      -- this would deadlock with a mark holding some of the same rows.
+      locked AS (
+        SELECT notifications.id FROM notifications JOIN page ON notifications.id = page.id
+        WHERE notifications.seen_at IS NULL
+        ORDER BY notifications.id
+        FOR UPDATE OF notifications),
       taken AS (
         UPDATE notifications SET seen_at = now()
-        FROM page WHERE notifications.id = page.id AND notifications.seen_at IS NULL
+        FROM locked WHERE notifications.id = locked.id
         RETURNING ${COLUMNS})
       SELECT taken.*, true AS taken FROM taken
       UNION ALL
