@@ -8,6 +8,7 @@ import { MAX_FRAME_BYTES } from './realtime/core/frames.js';
 import { LeanWsAdapter } from './realtime/websocket/lean-ws-adapter.js';
 import { createLogger } from './logging/logger.js';
 import { requestLog } from './http/request-log.middleware.js';
+import { Metrics } from './metrics/metrics.js';
 import { serveOpenApi } from './openapi.js';
 import { deviceCors } from './http/cors.middleware.js';
 import { textBody } from './http/text-body.middleware.js';
@@ -25,7 +26,7 @@ export async function createApp(config: AppConfig, logger: LoggerService | false
     logger,
     abortOnError: false,
   });
-  app.use(requestLog());
+  app.use(requestLog(app.get(Metrics).http));
   // Before every route: preflights of /client.js, /subscribe and /subscribe/requests are answered here.
   app.use(deviceCors(config.allowedOrigins));
   const bodyLimit = MIN_BODY_LIMIT_BYTES + 2 * config.maxNotificationBytes;

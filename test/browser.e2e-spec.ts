@@ -32,7 +32,7 @@ declare global {
   }
 }
 
-describe('the browser client and the demo inbox in Chromium (contract §7)', () => {
+describe('the browser client and the demo inbox in Chromium (README, In the browser)', () => {
   let pns: RunningApp;
   /** Refuses WebSocket upgrades, like some corporate proxies. */
   let blocking: HttpProxy;

@@ -4,7 +4,7 @@ import { startApp, type RunningApp } from './support/app';
 import { BUILT_CLIENT, expectClientBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
 
-describe('the browser client and the demo page (contract §7)', () => {
+describe('the browser client and the demo page', () => {
   let withDemo: RunningApp;
   let withoutDemo: RunningApp;
 

@@ -24,7 +24,7 @@ function seededRandom(seed: number): () => number {
 }
 
 /**
- * Contract §6 replay + live on `/subscribe_to_events`, under load: notifications posted through
+ * The notifier's replay + live on `/subscribe_to_events` (docs/protocol.md), under load: notifications posted through
  * every ingest route, several at once, on two instances, some committing out of creation order,
  * while devices subscribe at random moments from random timestamps. Each device must get every
  * notification created at or after its timestamp exactly once, in creation order.

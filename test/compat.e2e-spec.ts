@@ -10,8 +10,8 @@ import { clockPasses } from './support/waiters';
 
 const HEARTBEAT_MS = 300;
 
-/** Contract §6: the routes and the event stream of notification-socket.io and the ernius notifier. */
-describe('compatibility with the earlier servers (contract §6)', () => {
+/** The routes and the event stream of notification-socket.io and the ernius notifier (docs/migrating.md). */
+describe('compatibility with the earlier servers', () => {
   let databaseUrl: string;
   let a: RunningApp;
   let b: RunningApp;

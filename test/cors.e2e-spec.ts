@@ -25,7 +25,7 @@ function expectNoCors(headers: Headers): void {
   expect(headers['access-control-allow-credentials']).toBeUndefined();
 }
 
-/** Contract §7: pages of an allowed origin on another host use /client.js, the SSE stream and /subscribe/requests. */
+/** docs/firewalls.md, CORS: pages of an allowed origin on another host use /client.js, the SSE stream and /subscribe/requests. */
 describe('CORS of the browser client and the device transports', () => {
   let restricted: RunningApp;
   let open: RunningApp;

@@ -69,7 +69,7 @@ class Probe {
 
 const ALLOWED = 'https://app.example.com';
 
-describe('device authentication (contract §3)', () => {
+describe('device authentication (docs/protocol.md, Authentication)', () => {
   let databaseUrl: string;
   let delegate: FakeDelegate;
   /** Delegation to `delegate`, ALLOWED_ORIGINS set, a 300 ms delegate timeout. */

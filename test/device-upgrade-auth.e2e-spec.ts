@@ -20,7 +20,7 @@ async function refusal(connecting: Promise<Device>): Promise<number> {
   throw new Error('the upgrade was accepted');
 }
 
-/** Authentication as the WebSocket upgrade itself is answered (contract §3). */
+/** Authentication as the WebSocket upgrade itself is answered (docs/protocol.md, Authentication). */
 describe('device authentication at the upgrade', () => {
   let databaseUrl: string;
   let delegate: FakeDelegate;

@@ -10,7 +10,7 @@ import { pollUntil } from './support/waiters';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const HEARTBEAT_MS = 200;
 
-describe('device connections (contract §3)', () => {
+describe('device connections (docs/protocol.md)', () => {
   let pns: RunningApp;
   const devices: Device[] = [];
   const connect = async (userId: string, options?: { autoPong?: boolean }) => {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { DatabaseClient } from './support/database-client';
 import type { Device } from './support/device';
 import { connectCounted, postNotification } from './support/devices';
 import { newUser } from './support/factories';
@@ -17,7 +18,7 @@ describe('Web Push', () => {
   const logger = new LogCapture();
   let service: FakePushService;
   let databaseUrl: string;
-  let database: pg.Pool;
+  let database: DatabaseClient;
   let pns: RunningApp;
   const devices: Device[] = [];
 
@@ -31,12 +32,10 @@ describe('Web Push', () => {
     return { ...browser, id: body.id as string };
   };
   const subscriptionsOf = async (userId: string) => (await request(pns.baseUrl).get(`/api/users/${encodeURIComponent(userId)}/push-subscriptions`).set(auth).expect(200)).body.items as { id: string; lastSuccessAt: string | null }[];
-  const queued = async (subscriptionId: string): Promise<number> =>
-    (await database.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs WHERE subscription_id = $1', [subscriptionId])).rows[0].n;
   /** Polls until the subscription has no job left (sent, dropped or given up), then a last look. */
   const untilQueueEmpty = async (subscriptionId: string, timeoutMs = 20_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
-    while ((await queued(subscriptionId)) > 0) {
+    while ((await database.queuedPushJobs(subscriptionId)) > 0) {
       if (Date.now() > deadline) throw new Error(`push jobs of ${subscriptionId} still queued after ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -47,7 +46,9 @@ describe('Web Push', () => {
   beforeAll(async () => {
     service = await FakePushService.start(certificate);
     databaseUrl = await createTestDatabase();
-    database = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    const connection = new pg.Client({ connectionString: databaseUrl });
+    await connection.connect();
+    database = new DatabaseClient(connection);
     pns = await start(databaseUrl);
   });
   afterEach(() => devices.splice(0).forEach((device) => device.close()));

@@ -22,7 +22,7 @@ async function refusal(opening: Promise<SseDevice>): Promise<{ status: number; b
   throw new Error('the event stream opened');
 }
 
-/** Contract §7: the device protocol over Server-Sent Events and POST /subscribe/requests. */
+/** The device protocol over Server-Sent Events and POST /subscribe/requests (docs/protocol.md). */
 describe('devices on Server-Sent Events', () => {
   let databaseUrl: string;
   let pns: RunningApp;

@@ -17,7 +17,7 @@ function startLoggedApp(databaseUrl: string, logger: LogCapture): Promise<Runnin
   return startApp(databaseUrl, { LOG_LEVEL: 'verbose', PUBLIC_URL, MAX_NOTIFICATION_BYTES: String(MAX_NOTIFICATION_BYTES) }, logger);
 }
 
-/** Contract §5: webhook URLs, the capability to notify one user from behind a firewall. */
+/** Webhook URLs (docs/api.md), the capability to notify one user from behind a firewall. */
 describe('webhook URLs', () => {
   const logger = new LogCapture();
   let databaseUrl: string;

@@ -1,7 +1,7 @@
 /**
- * The pns browser client (contract §7): one dependency-free ES module, served by pns at
+ * The pns browser client: one dependency-free ES module, served by pns at
  * `/client.js` and published as a package. It keeps one live connection to pns, over
- * WebSocket or Server-Sent Events, and makes the device protocol's requests (contract §3, §5).
+ * WebSocket or Server-Sent Events, and makes the device protocol's requests (pns's docs/protocol.md).
  */
 
 export type TransportName = 'websocket' | 'sse';
@@ -22,7 +22,7 @@ export interface ClientOptions {
   reconnectDelayMs?: { min?: number; max?: number };
 }
 
-/** A notification as devices see it (contract §3). */
+/** A notification as devices see it (pns's docs/protocol.md, Frames). */
 export interface Item {
   id: string;
   notification_data: unknown;
@@ -32,7 +32,7 @@ export interface Item {
   category?: string;
 }
 
-/** A capability URL that notifies this user (contract §5). */
+/** A capability URL that notifies this user (pns's docs/api.md, Webhook URLs). */
 export interface Webhook {
   id: string;
   url: string;

@@ -10,7 +10,7 @@ import type { DeviceAuthResult } from './device-authenticator.js';
 const MAX_ANSWER_BYTES = 16 * 1024;
 
 /**
- * Asks the application's `AUTH_DELEGATE_URL` who a connecting device is (contract §3). The
+ * Asks the application's `AUTH_DELEGATE_URL` who a connecting device is (docs/protocol.md, Authentication). The
  * timeout covers connecting, the headers and the body, so a slow application holds nothing
  * past it. Logs carry outcomes and statuses only: the forwarded headers are credentials.
  */

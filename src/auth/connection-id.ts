@@ -1,7 +1,7 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { isUserId } from '../common/user-id.js';
 
-/** The backend's choice of ticket id: by the contract, 1–255 printable characters, like a user id. */
+/** The backend's choice of ticket id: 1–255 printable characters, like a user id (docs/api.md, Devices). */
 export function isConnectionId(value: unknown): value is string {
   return isUserId(value);
 }

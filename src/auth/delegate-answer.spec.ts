@@ -11,7 +11,7 @@ describe('userIdFromDelegateAnswer', () => {
     expect(userIdFromDelegateAnswer('{"userId":-7}')).toBe('-7');
   });
 
-  it('prefers user_id, the contract\'s primary spelling, when both are present', () => {
+  it('prefers user_id, the documented primary spelling, when both are present', () => {
     expect(userIdFromDelegateAnswer('{"user_id":"a","userId":"b"}')).toBe('a');
   });
 

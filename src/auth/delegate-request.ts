@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * What the application's endpoint hears about a device connection (contract §3): its own
+ * What the application's endpoint hears about a device connection (docs/protocol.md, Authentication): its own
  * session headers exactly as the device sent them, and where the device connects from.
  */
 export function delegateHeaders(headers: IncomingHttpHeaders, remoteAddress: string | undefined): Record<string, string> {

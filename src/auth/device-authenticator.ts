@@ -9,7 +9,7 @@ export type DeviceAuthResult = { ok: true; userId: string } | { ok: false; statu
 
 /**
  * Decides who a device is from its connection request (the WebSocket upgrade or the SSE GET),
- * before anything is sent to it (contract §3). Never rejects: every outcome is a result the
+ * before anything is sent to it (docs/protocol.md, Authentication). Never rejects: every outcome is a result the
  * transport turns into an HTTP status.
  */
 @Injectable()

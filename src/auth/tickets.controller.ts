@@ -7,7 +7,7 @@ import { RegisterTicketQuery } from './dto/register-ticket.query.js';
 import { TicketDto, toTicketDto } from './dto/ticket.dto.js';
 import { TicketsService } from './tickets.service.js';
 
-/** The backend registers a ticket and hands it to its client (contract §3; the §6 compatibility route). */
+/** The backend registers a ticket and hands it to its client (docs/api.md, Devices); the earlier servers' route too. */
 @ApiTags('devices')
 @ApiAppToken()
 @Controller('api')

@@ -4,7 +4,7 @@ import { isConnectionId } from './connection-id.js';
 import { TicketsRepository, type Ticket } from './tickets.repository.js';
 
 /**
- * Connection tickets (contract §3): the backend registers an id for a user, and any number of
+ * Connection tickets (docs/protocol.md, Authentication): the backend registers an id for a user, and any number of
  * that user's devices connect with it until `TICKET_TTL` has passed since the registration.
  */
 @Injectable()

@@ -1,9 +1,9 @@
-import type pg from 'pg';
+import type { DatabaseClient } from '../../test/support/database-client';
 import { newUser } from '../../test/support/factories';
 import { TestContext } from '../../test/support/test-context';
 import { DEADLINE_MS, eventually } from '../../test/support/waiters';
-import { Bus, BUS_APPLICATION_NAME_PREFIX, type BusEvents } from './bus';
-import { packUserIds } from './unseen-changes';
+import { Bus, BUS_APPLICATION_NAME_PREFIX, CONTROL_CHANNEL, type BusEvents } from './bus';
+import { packUserIds, UNSEEN_CHANGED_CHANNEL } from './unseen-changes';
 
 function nextEvent<K extends keyof BusEvents>(bus: Bus, event: K, timeoutMs = DEADLINE_MS): Promise<BusEvents[K]> {
   return new Promise((resolve, reject) => {
@@ -18,7 +18,7 @@ function nextEvent<K extends keyof BusEvents>(bus: Bus, event: K, timeoutMs = DE
 
 describe('Bus', () => {
   let context: TestContext;
-  let sql: pg.Client;
+  let other: DatabaseClient;
   const buses: Bus[] = [];
 
   /** One more instance's bus on the same database. */
@@ -31,7 +31,7 @@ describe('Bus', () => {
 
   beforeAll(async () => {
     context = await TestContext.start();
-    sql = await context.connect();
+    other = await context.connect();
   });
   afterEach(() => Promise.all(buses.splice(0).map((bus) => bus.onModuleDestroy())));
   afterAll(() => context.close());
@@ -42,7 +42,7 @@ describe('Bus', () => {
     bus.on('unseenChanged', (userId) => heard.push(userId));
     // 300 ids of ~200 bytes each need several payloads under the 8000-byte limit.
     const users = Array.from({ length: 300 }, (_, i) => `${newUser()}-${'x'.repeat(180)}-${i}`);
-    await sql.query(`SELECT pg_notify('pns_unseen_changed', payload) FROM unnest($1::text[]) AS payload`, [packUserIds(users)]);
+    await other.notify(UNSEEN_CHANGED_CHANNEL, packUserIds(users));
     await eventually(() => heard.length >= users.length, `${users.length} users heard`);
     expect(heard).toEqual(users);
   });
@@ -51,7 +51,7 @@ describe('Bus', () => {
     const [first, second] = [await startBus(), await startBus()];
     const heardBySecond = nextEvent(second, 'control');
     const heardByFirst = nextEvent(first, 'control');
-    await sql.query(`SELECT pg_notify('pns_connection_control', '{"type":"drop","requestId":"bogus"}')`);
+    await other.notify(CONTROL_CHANNEL, ['{"type":"drop","requestId":"bogus"}']);
     await first.publish({ type: 'drop', requestId: 'r1', userId: 'u1' });
     expect(await heardBySecond).toEqual([{ type: 'drop', requestId: 'r1', userId: 'u1' }]);
     expect(await heardByFirst).toEqual([{ type: 'drop', requestId: 'r1', userId: 'u1' }]);
@@ -69,15 +69,12 @@ describe('Bus', () => {
   it('reconnects after losing its connection, reports a resync, and hears again', async () => {
     const bus = await startBus();
     const resync = nextEvent(bus, 'resync');
-    const { rowCount } = await sql.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [
-      `${BUS_APPLICATION_NAME_PREFIX}${bus.instanceId}`,
-    ]);
-    expect(rowCount).toBe(1);
+    expect(await other.terminateSessions(`${BUS_APPLICATION_NAME_PREFIX}${bus.instanceId}`)).toBe(1);
     await resync;
 
     const user = newUser();
     const heard = nextEvent(bus, 'unseenChanged');
-    await sql.query(`SELECT pg_notify('pns_unseen_changed', $1)`, [user]);
+    await other.notify(UNSEEN_CHANGED_CHANNEL, [user]);
     expect(await heard).toEqual([user]);
   });
 });

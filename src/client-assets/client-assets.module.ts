@@ -6,7 +6,7 @@ import { ClientScriptController } from './client-script.controller.js';
 import { DemoController } from './demo.controller.js';
 import { DemoService } from './demo.service.js';
 
-/** The browser client at /client.js (contract §7) and, when DEMO is on, the demo inbox at /demo. */
+/** The browser client at /client.js and, when DEMO is on, the demo inbox at /demo. */
 @Module({})
 export class ClientAssetsModule {
   static forRoot(config: AppConfig): DynamicModule {

@@ -10,7 +10,7 @@ import { dropAccessIdOf, eventEntriesOf, messageOf } from './dto/compat-bodies.j
 const JSON_CONTENT = 'application/json; charset=utf-8';
 
 /**
- * The earlier servers' backend routes (contract §6), each one call of the core services: a
+ * The earlier servers' backend routes (docs/api.md, Routes of the earlier servers), each one call of the core services: a
  * push is stored and announced like `POST /api/notifications`, a drop is
  * `DELETE /api/users/:userId/connections`. Bodies are `unknown` so that the global
  * ValidationPipe leaves the opaque data alone; dto/compat-bodies.ts checks them.

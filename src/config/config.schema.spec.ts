@@ -29,7 +29,7 @@ describe('parseDuration', () => {
 });
 
 describe('loadConfig', () => {
-  it('applies the contract defaults', () => {
+  it('applies the documented defaults (README, Configuration)', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000,

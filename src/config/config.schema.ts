@@ -17,7 +17,7 @@ const EVERY_15_MINUTES = '*/15 * * * *';
 const LOG_LEVELS: readonly AppConfig['logLevel'][] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
- * Reads every variable of the contract, collecting all problems before failing so that one
+ * Reads every variable of README's Configuration, collecting all problems before failing so that one
  * start names every bad variable at once.
  */
 export function loadConfig(env: Environment): AppConfig {

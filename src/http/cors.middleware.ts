@@ -4,7 +4,7 @@ import { isOriginAllowed, normalizeOrigin } from '../auth/origin.js';
 
 type Next = (error?: unknown) => void;
 
-/** What a page of another origin may load or call (contract §7); nothing else answers CORS. */
+/** What a page of another origin may load or call (docs/firewalls.md, CORS); nothing else answers CORS. */
 export const CORS_PATHS: ReadonlySet<string> = new Set(['/client.js', '/subscribe', '/subscribe/requests']);
 
 /** Last-Event-ID: an SSE polyfill reconnecting sends it as a header, which needs a preflight. */

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { referenceUnexpectedError } from '../common/error-reference.js';
 import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
 
 export interface ErrorBody {
@@ -23,16 +23,18 @@ const DOMAIN_STATUS = new Map<Function, HttpStatus>([
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HttpExceptionFilter');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
     if (response.headersSent) return;
-    const body = this.toBody(exception);
+    const request = http.getRequest<Request>();
+    const route = (request.route as { path?: string } | undefined)?.path ?? '(unmatched)';
+    const body = this.toBody(exception, `${request.method} ${request.baseUrl}${route} (request ${String(request.headers['x-request-id'])})`);
     response.status(body.statusCode).json(body);
   }
 
-  toBody(exception: unknown): ErrorBody {
+  /** `during` names what failed, in the log only: the route pattern, as the request log does, so no secret in a URL is logged. */
+  toBody(exception: unknown, during: string): ErrorBody {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const answer = exception.getResponse();
@@ -43,9 +45,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (domainStatus !== undefined) {
       return { statusCode: domainStatus, error: reasonPhrase(domainStatus), message: (exception as Error).message };
     }
-    const reference = randomUUID();
-    this.logger.error(`unhandled error ${reference}: ${exception instanceof Error ? exception.stack : String(exception)}`);
-    return { statusCode: 500, error: reasonPhrase(500), message: `internal error (reference ${reference})` };
+    return { statusCode: 500, error: reasonPhrase(500), message: referenceUnexpectedError(during, exception) };
   }
 }
 

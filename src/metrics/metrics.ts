@@ -1,6 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PrismaService } from '../database/prisma.service.js';
+import type { CountFrame, DeviceAnswers, ErrorFrame, RequestName } from '../realtime/core/frames.js';
+import type { Transport } from '../realtime/core/device-connection.js';
+import { DeviceRequestMetrics } from './device-request-metrics.js';
+import { HttpMetrics } from './http-metrics.js';
+
+// The label values known up front, so that every series exists from the first scrape (a
+// series born at its first event hides that event from rate()); the compiler keeps them complete.
+const TRANSPORTS: Record<Transport, true> = { websocket: true, sse: true };
+type FrameType = keyof CountFrame | Exclude<keyof ErrorFrame, 'requestId'> | { [K in RequestName]: keyof DeviceAnswers[K] }[RequestName];
+const FRAME_TYPES: Record<FrameType, true> = {
+  newNotificationCountChanged: true,
+  error: true,
+  newNotificationData: true,
+  seenNotificationData: true,
+  notificationData: true,
+  webhook: true,
+  pushSubscription: true,
+  pushUnsubscribed: true,
+};
+const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
+const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;
+const PUSH_PROVIDERS = ['webpush', 'fcm'] as const;
+const PUSH_RESULTS = ['sent', 'gone', 'retry', 'failed'] as const;
 
 /**
  * Every instrument pns exports, in one registry per app (so two apps in one test process
@@ -36,8 +59,16 @@ export class Metrics {
   /** Counts the waiting push jobs when scraped; set by the push worker, which owns that query. */
   pushQueueDepthReader: (() => Promise<number>) | undefined;
 
+  readonly http = new HttpMetrics(this.registry);
+  readonly deviceRequests = new DeviceRequestMetrics(this.registry);
+
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
+    for (const transport of Object.keys(TRANSPORTS)) this.connectedDevices.set({ transport }, 0);
+    for (const type of Object.keys(FRAME_TYPES)) this.framesSent.inc({ type }, 0);
+    for (const outcome of DELEGATION_OUTCOMES) this.delegationSeconds.zero({ outcome });
+    for (const kind of RETENTION_KINDS) this.retentionDeleted.inc({ kind }, 0);
+    for (const provider of PUSH_PROVIDERS) for (const result of PUSH_RESULTS) this.pushTotal.inc({ provider, result }, 0);
     const metrics = this;
     new Gauge({
       name: 'pns_push_queue_depth',

@@ -1,26 +1,25 @@
+import type { DatabaseClient } from '../../test/support/database-client';
 import { newNotification, newNotifications, newUser } from '../../test/support/factories';
 import { TestContext } from '../../test/support/test-context';
 import { NotFoundError, PayloadTooLargeError } from '../common/errors';
-import type { PrismaService } from '../database/prisma.service';
 import { NotificationsModule } from './notifications.module';
 import { NotificationsService } from './notifications.service';
 
 describe('NotificationsService on a real database', () => {
   let context: TestContext;
   let service: NotificationsService;
-  let prisma: PrismaService;
+  let other: DatabaseClient;
 
   beforeAll(async () => {
     context = await TestContext.start({ imports: [NotificationsModule] });
     service = context.get(NotificationsService);
-    prisma = context.prisma;
+    other = await context.connect();
   });
   afterAll(() => context.close());
 
   const post = (userId: string, data: unknown = { n: 1 }) => newNotification(service, userId, data);
   const postMany = (userId: string, count: number) => newNotifications(service, userId, Array.from({ length: count }, (_, i) => ({ i })));
-  const setCreatedAt = (id: string, createdAt: Date) => prisma.$executeRaw`UPDATE notifications SET created_at = ${createdAt} WHERE id = ${BigInt(id)}`;
-  const storedRows = async (userId: string) => (await prisma.notification.findMany({ where: { userId }, select: { id: true } })).length;
+  const storedRows = async (userId: string) => (await context.prisma.notification.findMany({ where: { userId }, select: { id: true } })).length;
 
   describe('create', () => {
     it('answers one notification per distinct user, in the order given', async () => {
@@ -73,9 +72,7 @@ describe('NotificationsService on a real database', () => {
     it('indexes only the notifications that have an idempotency key, which keys without one never needed', async () => {
       const userId = newUser();
       await Promise.all([post(userId), post(userId), service.create({ userIds: [userId], data: 1, idempotencyKey: 'only' })]);
-      const [index] = await prisma.$queryRaw<{ indexdef: string }[]>`
-        SELECT indexdef FROM pg_indexes WHERE indexname = 'notifications_user_idempotency_key'`;
-      expect(index.indexdef).toMatch(/^CREATE UNIQUE INDEX .* WHERE \(idempotency_key IS NOT NULL\)$/);
+      expect(await other.indexDefinition('notifications_user_idempotency_key')).toMatch(/^CREATE UNIQUE INDEX .* WHERE \(idempotency_key IS NOT NULL\)$/);
       expect(await storedRows(userId)).toBe(3);
     });
   });
@@ -130,7 +127,7 @@ describe('NotificationsService on a real database', () => {
       const created = await postMany(userId, 7);
       // Two share a timestamp: the id breaks the tie.
       const base = Date.parse('2026-01-01T00:00:00Z');
-      for (const [index, notification] of created.entries()) await setCreatedAt(notification.id, new Date(base + Math.min(index, 5) * 1000));
+      for (const [index, notification] of created.entries()) await other.setCreatedAt(notification.id, new Date(base + Math.min(index, 5) * 1000));
       await service.markSeen(userId, { ids: [created[1].id, created[4].id] });
       const pageAll = async (state: 'unseen' | 'seen' | 'all') => {
         const ids: string[] = [];
@@ -187,7 +184,7 @@ describe('NotificationsService on a real database', () => {
       const userId = newUser();
       const created = await postMany(userId, 5);
       const base = Date.parse('2026-03-01T00:00:00Z');
-      for (const [index, notification] of created.entries()) await setCreatedAt(notification.id, new Date(base + index * 1000));
+      for (const [index, notification] of created.entries()) await other.setCreatedAt(notification.id, new Date(base + index * 1000));
       await service.markSeen(userId, { ids: [created[0].id, created[1].id, created[2].id, created[4].id] });
       const found = await service.seenCreatedAfter(userId, new Date(base + 1000), 10);
       expect(found.map((n) => n.id)).toEqual([created[4].id, created[2].id]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { BUS_APPLICATION_NAME_PREFIX } from '../bus/bus.js';
 import type { ClaimedPushJob, PushDisplay } from './push-job.js';
 import type { PushKind } from './push-subscription.js';
@@ -14,21 +15,21 @@ import type { PushKind } from './push-subscription.js';
  */
 
 /** Which jobs are due, and which of those are moot: the push policy, in one statement (docs/push.md). */
-const CLAIM_DUE_JOBS = `
+const claimDueJobs = (graceMs: number, limit: number, leaseMs: number) => Prisma.sql`
   WITH candidates AS (
     SELECT j.id, j.kind, j.notification_id, j.offline, j.attempts
     FROM push_jobs j
     -- Due: its first attempt, its retry time, or the lease of an instance that died mid-send is over...
     WHERE j.due_at <= now()
       -- ...and the first attempt of an offline push waits PUSH_GRACE after its notification was stored.
-      AND (NOT j.offline OR j.attempts > 0 OR j.due_at <= now() - $1 * interval '1 millisecond')
+      AND (NOT j.offline OR j.attempts > 0 OR j.due_at <= now() - ${graceMs} * interval '1 millisecond')
     ORDER BY j.due_at
-    LIMIT $2
+    LIMIT ${limit}
     -- Two instances never take the same job: each skips the rows another holds.
     FOR UPDATE OF j SKIP LOCKED
   ), live_instances AS (
-    SELECT substr(application_name, length($4) + 1) AS instance_id
-    FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $4 || '%'
+    SELECT substr(application_name, length(${BUS_APPLICATION_NAME_PREFIX}) + 1) AS instance_id
+    FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE ${BUS_APPLICATION_NAME_PREFIX} || '%'
   ), verdicts AS (
     SELECT c.id, CASE
       -- A clear is always wanted: the device may show what it takes back.
@@ -48,7 +49,7 @@ const CLAIM_DUE_JOBS = `
     DELETE FROM push_jobs j USING verdicts v WHERE j.id = v.id AND NOT v.wanted
   ), leased AS (
     -- Held for the send by moving its due time past it: a crash mid-send loses nothing.
-    UPDATE push_jobs j SET due_at = now() + $3 * interval '1 millisecond', attempts = j.attempts + 1
+    UPDATE push_jobs j SET due_at = now() + ${leaseMs} * interval '1 millisecond', attempts = j.attempts + 1
     FROM verdicts v WHERE j.id = v.id AND v.wanted
     RETURNING j.id, j.kind, j.attempts, j.subscription_id, j.notification_id, j.cleared_ids, j.display
   )
@@ -63,9 +64,9 @@ const CLAIM_DUE_JOBS = `
  * or deleted while it was on its way: then it is cleared at once. The notification's row is
  * locked (FOR SHARE) so that a concurrent mark waits for this record, and its clear sees it.
  */
-const RECORD_SENT = `
+const recordSent = (jobId: string) => Prisma.sql`
   WITH done AS (
-    DELETE FROM push_jobs WHERE id = $1 RETURNING subscription_id, notification_id, kind
+    DELETE FROM push_jobs WHERE id = ${jobId}::bigint RETURNING subscription_id, notification_id, kind
   ), touched AS (
     UPDATE push_subscriptions s SET last_success_at = now() FROM done WHERE s.id = done.subscription_id
   ), unseen AS (
@@ -101,7 +102,7 @@ export class PushJobsRepository {
 
   /** Claims up to `limit` due jobs for `leaseMs`, dropping those the policy finds moot. */
   async claimDue(graceMs: number, limit: number, leaseMs: number): Promise<ClaimedPushJob[]> {
-    const { rows } = await this.prisma.pool.query<ClaimedRow>(CLAIM_DUE_JOBS, [graceMs, limit, leaseMs, BUS_APPLICATION_NAME_PREFIX]);
+    const { rows } = await this.prisma.query<ClaimedRow>(claimDueJobs(graceMs, limit, leaseMs));
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -117,25 +118,25 @@ export class PushJobsRepository {
   }
 
   async recordSent(jobId: string): Promise<void> {
-    await this.prisma.pool.query(RECORD_SENT, [jobId]);
+    await this.prisma.query(recordSent(jobId));
   }
 
   /** The push service says the subscription is gone: it goes, with its jobs and deliveries. */
   async deleteSubscription(subscriptionId: string): Promise<void> {
-    await this.prisma.pool.query('DELETE FROM push_subscriptions WHERE id = $1', [subscriptionId]);
+    await this.prisma.pushSubscription.deleteMany({ where: { id: subscriptionId } });
   }
 
   async retryLater(jobId: string, delayMs: number): Promise<void> {
-    await this.prisma.pool.query(`UPDATE push_jobs SET due_at = now() + $2 * interval '1 millisecond' WHERE id = $1`, [jobId, delayMs]);
+    await this.prisma.query(Prisma.sql`UPDATE push_jobs SET due_at = now() + ${delayMs} * interval '1 millisecond' WHERE id = ${jobId}::bigint`);
   }
 
   async drop(jobId: string): Promise<void> {
-    await this.prisma.pool.query('DELETE FROM push_jobs WHERE id = $1', [jobId]);
+    await this.prisma.query(Prisma.sql`DELETE FROM push_jobs WHERE id = ${jobId}::bigint`);
   }
 
   /** Jobs waiting, for the queue-depth gauge. */
   async depth(): Promise<number> {
-    const { rows } = await this.prisma.pool.query<{ depth: number }>('SELECT count(*)::int AS depth FROM push_jobs');
+    const { rows } = await this.prisma.query<{ depth: number }>(Prisma.sql`SELECT count(*)::int AS depth FROM push_jobs`);
     return rows[0].depth;
   }
 }

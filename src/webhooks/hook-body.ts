@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../common/errors.js';
 
 /**
- * The notification data a hook call carries (contract §5): its JSON body, any JSON value, or
+ * The notification data a hook call carries (docs/api.md, Webhook URLs): its JSON body, any JSON value, or
  * the body's `message` when that is the body's only key (the earlier servers' push shape).
  */
 export function hookData(body: string): unknown {

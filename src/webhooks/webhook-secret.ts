@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-/** 256 bits, twice the contract's minimum, still a short URL: 43 base64url characters. */
+/** 256 bits, twice the 128 a capability URL needs, still a short URL: 43 base64url characters. */
 const SECRET_BYTES = 32;
 const SECRET_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 

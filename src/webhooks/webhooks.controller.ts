@@ -6,7 +6,7 @@ import { UserIdPipe } from '../common/user-id.js';
 import { CreatedWebhookDto, toCreatedWebhookDto, toWebhookListDto, WebhookListDto } from './dto/webhook.dto.js';
 import { WebhooksService } from './webhooks.service.js';
 
-/** The application's management of webhook URLs (contract §5). */
+/** The application's management of webhook URLs (docs/api.md, Webhook URLs). */
 @ApiTags('webhooks')
 @ApiAppToken()
 @Controller('api')

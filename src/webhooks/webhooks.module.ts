@@ -5,7 +5,7 @@ import { WebhooksController } from './webhooks.controller.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 import { WebhooksService } from './webhooks.service.js';
 
-/** Webhook URLs (contract §5); the device protocol's webhookRequest uses the service too. */
+/** Webhook URLs (docs/api.md); the device protocol's webhookRequest uses the service too. */
 @Module({
   imports: [NotificationsModule],
   controllers: [WebhooksController, HooksController],

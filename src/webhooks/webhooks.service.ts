@@ -13,7 +13,7 @@ const UNKNOWN_HOOK = 'no such webhook: the URL is unknown or was revoked';
 /** Any device with a ticket may ask for webhooks: a bound keeps one from filling the table. */
 export const MAX_WEBHOOKS_PER_USER = 100;
 
-/** Webhook URLs (contract §5): capabilities to notify one user, stored as hashes only. */
+/** Webhook URLs (docs/api.md): capabilities to notify one user, stored as hashes only. */
 @Injectable()
 export class WebhooksService {
   /**

@@ -4,7 +4,7 @@ import { Device } from './device';
 import { registerTicket } from './devices';
 import { DEADLINE_MS } from './waiters';
 
-/** One event of `/subscribe_to_events` (contract §6). */
+/** One event of `/subscribe_to_events` (docs/protocol.md). */
 export interface CompatEvent {
   accessid: string;
   created_at: number;

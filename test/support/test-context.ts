@@ -8,6 +8,7 @@ import { DatabaseModule } from '../../src/database/database.module';
 import { DatabaseServer } from '../../src/database/database-server';
 import { PrismaService } from '../../src/database/prisma.service';
 import { createTestDatabase } from './database';
+import { DatabaseClient } from './database-client';
 
 export interface TestContextOptions {
   /** The feature modules whose services the spec uses, wired by Nest as the application wires them. */
@@ -29,7 +30,7 @@ export interface TestContextOptions {
  * services; nothing of the database is mocked.
  */
 export class TestContext {
-  private readonly clients: pg.Client[] = [];
+  private readonly clients: DatabaseClient[] = [];
 
   private constructor(
     private readonly moduleRef: TestingModule,
@@ -66,9 +67,10 @@ export class TestContext {
   }
 
   /** A connection of its own, as another client of the database would have (closed by close()). */
-  async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    await client.connect();
+  async connect(): Promise<DatabaseClient> {
+    const connection = new pg.Client({ connectionString: this.databaseUrl });
+    await connection.connect();
+    const client = new DatabaseClient(connection);
     this.clients.push(client);
     return client;
   }

@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../common/errors';
 import { dropAccessIdOf, eventEntriesOf, MAX_EVENTS, messageOf } from './compat-bodies';
 
-describe('the §6 bodies', () => {
+describe('the earlier servers\' bodies', () => {
   describe('messageOf', () => {
     it.each([[{ a: 1 }], ['text'], [null], [0], [false], [[1, 2]]])('takes any JSON message: %j', (message) => {
       expect(messageOf({ message })).toEqual(message);

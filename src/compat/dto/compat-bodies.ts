@@ -2,7 +2,7 @@ import { InvalidInputError } from '../../common/errors.js';
 import { isUserId, USER_ID_RULE } from '../../common/user-id.js';
 
 /*
- * The §6 bodies, checked here rather than by the global ValidationPipe: `message` and
+ * The earlier servers' bodies (docs/api.md, Routes of the earlier servers), checked here rather than by the global ValidationPipe: `message` and
  * `payload` are opaque data, which the pipe would walk and strip (see
  * notifications/opaque-data.interceptor.ts), and `/push_events` takes a bare array.
  */

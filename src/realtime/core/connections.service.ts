@@ -4,7 +4,7 @@ import { Bus } from '../../bus/bus.js';
 import type { ControlMessage } from '../../bus/control-message.js';
 import { DeviceRegistry } from './device-registry.js';
 
-/** Contract §2: the close code a device sees when the application drops it. */
+/** The close code a device sees when the application drops it (docs/protocol.md, Close codes). */
 export const DROPPED_CLOSE_CODE = 4001;
 /** An instance that died without closing its bus connection still counts as live until PostgreSQL notices. */
 const REPLY_TIMEOUT_MS = 2_000;
@@ -36,7 +36,7 @@ export class ConnectionsService {
     bus.on('control', (message) => this.onControl(message));
   }
 
-  /** For connections kept outside the device registry (the §6 event stream): drops close and count them too. */
+  /** For connections kept outside the device registry (the notifier's event stream): drops close and count them too. */
   addCloser(closer: ConnectionCloser): void {
     this.otherClosers.push(closer);
   }

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { referenceUnexpectedError } from '../../common/error-reference.js';
 import { ConflictError, InvalidInputError } from '../../common/errors.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
@@ -12,16 +12,15 @@ import { toItem } from './item.mapper.js';
 type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]) => Promise<DeviceAnswers[K]> };
 
 /**
- * Answers a device's requests (contract §3) whatever carries them: the WebSocket gateway
+ * Answers a device's requests (docs/protocol.md, Frames) whatever carries them: the WebSocket gateway
  * calls it per frame, the SSE transport per POST. Count frames are not its business: they
  * follow from the database (publisher → NOTIFY → bus → CountPusher).
  */
 @Injectable()
 export class DeviceProtocol {
-  private readonly logger = new Logger(DeviceProtocol.name);
   private readonly handlers: Handlers;
 
-  constructor(notifications: NotificationsService, webhooks: WebhooksService, push: PushSubscriptionsService, @Optional() metrics?: Metrics) {
+  constructor(notifications: NotificationsService, webhooks: WebhooksService, push: PushSubscriptionsService, @Optional() private readonly metrics?: Metrics) {
     this.handlers = {
       webhookRequest: async (userId) => ({ webhook: await webhooks.create(userId) }),
       pushSubscribeRequest: async (userId, { subscription }) => ({ pushSubscription: await push.subscribe(userId, subscription) }),
@@ -53,19 +52,21 @@ export class DeviceProtocol {
       request = parseDeviceRequest(text);
       return withRequestId(await this.answer(userId, request), request.requestId);
     } catch (error) {
-      if (error instanceof DeviceRequestError) return withRequestId({ error: { code: 'bad_request', message: error.message } }, error.requestId);
+      if (error instanceof DeviceRequestError) {
+        this.metrics?.deviceRequests.invalid();
+        return withRequestId({ error: { code: 'bad_request', message: error.message } }, error.requestId);
+      }
       // A request the services refuse (a limit reached) is the device's to change, like a bad frame.
       if (error instanceof ConflictError || error instanceof InvalidInputError) {
         return withRequestId({ error: { code: 'bad_request', message: error.message } }, request?.requestId);
       }
-      const reference = randomUUID();
-      this.logger.error(`device request ${request?.name} failed, reference ${reference}: ${error instanceof Error ? error.stack : String(error)}`);
-      return withRequestId({ error: { code: 'internal_error', message: `internal error (reference ${reference}); try again` } }, request?.requestId);
+      return withRequestId({ error: { code: 'internal_error', message: referenceUnexpectedError(`device request ${request?.name}`, error) } }, request?.requestId);
     }
   }
 
   private answer<K extends RequestName>(userId: string, request: { name: K; params: DeviceRequests[K] }): Promise<DeviceAnswers[K]> {
-    return this.handlers[request.name](userId, request.params);
+    const answering = this.handlers[request.name](userId, request.params);
+    return this.metrics ? this.metrics.deviceRequests.observe(request.name, answering) : answering;
   }
 }
 

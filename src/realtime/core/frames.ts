@@ -1,5 +1,5 @@
 /**
- * The device protocol's frames (contract §3), independent of the transport that carries them:
+ * The device protocol's frames (docs/protocol.md, Frames), independent of the transport that carries them:
  * the WebSocket gateway and the SSE transport send exactly these.
  */
 
@@ -41,7 +41,7 @@ export interface DeviceAnswers {
   pushUnsubscribeRequest: { pushUnsubscribed: { id: string } };
 }
 
-/** A new webhook URL of the device's user (contract §5); the only time its secret is shown. */
+/** A new webhook URL of the device's user (docs/api.md, Webhook URLs); the only time its secret is shown. */
 export interface WebhookFrameBody {
   id: string;
   url: string;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type pg from 'pg';
+import type { DatabaseClient } from '../../../test/support/database-client';
 import { newNotification, newUser } from '../../../test/support/factories';
 import { TestContext } from '../../../test/support/test-context';
 import { clockPasses, eventually, pollUntil } from '../../../test/support/waiters';
@@ -11,7 +11,7 @@ import { EventStream, PAGE_SIZE, type CompatEvent } from './event-stream';
 describe('EventStream', () => {
   let context: TestContext;
   let notifications: NotificationsService;
-  let other: pg.Client;
+  let other: DatabaseClient;
   const streams: EventStream[] = [];
 
   /** A stream from `from`, recording the arrays it sends and the payloads of every page it reads. */
@@ -73,17 +73,14 @@ describe('EventStream', () => {
   });
 
   it('settledHorizon is no later than the start of a transaction still open, and moves on once it ends', async () => {
-    await other.query('BEGIN');
-    const {
-      rows: [{ started }],
-    } = await other.query<{ started: Date }>('SELECT now() AS started');
+    const started = await other.begin();
     const during = await pollUntil(
       () => notifications.settledHorizon(),
       (horizon) => horizon.now.getTime() >= started.getTime() + 90,
       'the database clock 90 ms past the open transaction',
     );
     expect(during.settledBefore.getTime()).toBeLessThanOrEqual(started.getTime());
-    await other.query('COMMIT');
+    await other.commit();
     const after = await notifications.settledHorizon();
     expect(after.settledBefore.getTime()).toBeGreaterThan(started.getTime() + 60);
   });
@@ -91,18 +88,15 @@ describe('EventStream', () => {
   it('holds back a notification created after one still uncommitted, then sends both in creation order', async () => {
     const user = newUser();
     const { stream, payloads, pagesRead } = open(user);
-    await other.query('BEGIN');
-    const {
-      rows: [{ started }],
-    } = await other.query<{ started: Date }>('SELECT now() AS started');
-    await other.query(`INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, '"slow"', now())`, [user]);
+    const started = await other.begin();
+    await other.insertSeenNotification(user, 'slow');
     await clockPasses(started, databaseNow);
     await newNotification(notifications, user, 'fast');
     stream.poke();
     // A pass reads again only after the previous one ended: the second read proves the first held it back.
     await eventually(() => pagesRead.filter((page) => page.includes('fast')).length >= 2, 'two passes over the held notification');
     expect(payloads()).toEqual([]);
-    await other.query('COMMIT');
+    await other.commit();
     await eventually(() => payloads().length >= 2, 'both notifications');
     expect(payloads()).toEqual(['slow', 'fast']);
   });

@@ -18,13 +18,13 @@ import { NotificationsService } from '../../notifications/notifications.service.
 import { EventStream, type CompatEvent } from './event-stream.js';
 import { parseSubscription } from './subscription-frame.js';
 
-/** RFC 6455: the first frame is not an acceptable subscription (contract §6: access_id of another user). */
+/** RFC 6455: the first frame is not an acceptable subscription (say, an access_id of another user). */
 export const POLICY_VIOLATION = 1008;
 /** A close reason is at most 123 bytes. */
 const MAX_REASON_CHARS = 120;
 
 /**
- * The ernius notifier's `/subscribe_to_events` (contract §6), beside `/subscribe` on the same
+ * The ernius notifier's `/subscribe_to_events` (docs/protocol.md), beside `/subscribe` on the same
  * HTTP server (Nest's ws adapter routes upgrades by exact path). Authenticated at the upgrade
  * exactly as `/subscribe`. The client's first frame `{"access_id", "timestamp"}` starts an
  * EventStream; later frames are ignored, as the notifier's protocol has none.

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { NotificationRecord, NotificationsService } from '../../notifications/notifications.service.js';
 
-/** One event of the notifier's protocol (contract §6); `created_at` in ms since the epoch. */
+/** One event of the notifier's protocol (docs/protocol.md); `created_at` in ms since the epoch. */
 export interface CompatEvent {
   accessid: string;
   created_at: number;

@@ -5,7 +5,7 @@ import { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 const authenticatedUsers = new WeakMap<IncomingMessage, string>();
 
 /**
- * Authenticates a device's HTTP request exactly as the WebSocket upgrade is (contract §3):
+ * Authenticates a device's HTTP request exactly as the WebSocket upgrade is (docs/protocol.md, Authentication):
  * ticket in `?connectionId=`, else delegation with the request's cookies; a refusal is the
  * authenticator's status (401, 403 for a disallowed Origin, 503) before anything else is sent.
  */

@@ -14,7 +14,7 @@ const HEADERS = {
 };
 
 /**
- * One device's Server-Sent Events stream (contract §7): each server frame of §3 is one event,
+ * One device's Server-Sent Events stream (docs/protocol.md, Server-Sent Events): each server frame is one event,
  * named by the frame's key, with the key's value as its JSON data, and an id one above the
  * previous. Every write goes straight to the socket: nothing is buffered here.
  */

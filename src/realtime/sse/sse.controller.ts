@@ -8,7 +8,7 @@ import { SseTransport } from './sse.transport.js';
 import { TextBody } from '../../http/text-body.middleware.js';
 
 /**
- * Contract §7, for devices behind proxies that refuse WebSockets. `GET /subscribe` upgrades are
+ * Server-Sent Events (docs/protocol.md), for devices behind proxies that refuse WebSockets. `GET /subscribe` upgrades are
  * the WebSocket gateway's (ws takes them before routing); plain GETs come here.
  */
 @ApiTags('devices')

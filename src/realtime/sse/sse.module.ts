@@ -6,7 +6,7 @@ import { SseController } from './sse.controller.js';
 import { SseTransport } from './sse.transport.js';
 
 /**
- * The device protocol over Server-Sent Events and plain POSTs (contract §7). Its CORS and body
+ * The device protocol over Server-Sent Events and plain POSTs (docs/protocol.md, Server-Sent Events). Its CORS and body
  * middleware are registered in app.factory.ts, ahead of the JSON parser and of every route.
  */
 @Module({

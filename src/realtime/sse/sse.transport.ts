@@ -10,7 +10,7 @@ import { Metrics } from '../../metrics/metrics.js';
 import { resumedEventId } from './last-event-id.js';
 import { SseStream } from './sse-stream.js';
 
-/** Contract §7: a heartbeat at least this often, whatever HEARTBEAT_INTERVAL says. */
+/** A heartbeat at least this often, whatever HEARTBEAT_INTERVAL says (docs/protocol.md, Heartbeats and limits). */
 export const MAX_SSE_HEARTBEAT_MS = 25_000;
 
 /**

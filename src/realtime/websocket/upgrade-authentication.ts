@@ -5,7 +5,7 @@ import type { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
 
 /**
- * Authenticates a gateway's WebSocket upgrades in ws's verifyClient (contract §3), so that a
+ * Authenticates a gateway's WebSocket upgrades in ws's verifyClient (docs/protocol.md, Authentication), so that a
  * refused device gets the real HTTP status and never a socket; the gateway then takes the
  * authenticated user in handleConnection, which ws hands the same request object.
  */
