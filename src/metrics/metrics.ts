@@ -50,6 +50,8 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly retentionDeleted = new Counter({ name: 'pns_retention_deleted_total', help: 'Rows deleted by retention', labelNames: ['kind'], registers: [this.registry] });
+  readonly http = new HttpMetrics(this.registry);
+  readonly deviceRequests = new DeviceRequestMetrics(this.registry);
   readonly pushTotal = new Counter({
     name: 'pns_push_total',
     help: 'Push attempts by provider (webpush, fcm) and result (sent, gone, retry, failed)',
@@ -58,9 +60,6 @@ export class Metrics {
   });
   /** Counts the waiting push jobs when scraped; set by the push worker, which owns that query. */
   pushQueueDepthReader: (() => Promise<number>) | undefined;
-
-  readonly http = new HttpMetrics(this.registry);
-  readonly deviceRequests = new DeviceRequestMetrics(this.registry);
 
   constructor(prisma: PrismaService) {
     collectDefaultMetrics({ register: this.registry });
