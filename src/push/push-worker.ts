@@ -9,6 +9,9 @@ import { SEND_TIMEOUT_MS, WebPushSender } from './senders/web-push.sender.js';
 import type { SendOutcome } from './senders/send-outcome.js';
 
 const POLL_INTERVAL_MS = 1_000;
+// Announcements come with every notification: a rest after each pass keeps a burst of them to
+// at most ten passes a second.
+const PASS_REST_MS = 100;
 const BATCH = 50;
 // Longer than any send (two FCM calls and a token fetch, each bounded): a job is never sent
 // by a second instance while the first still works on it.
@@ -28,6 +31,7 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private resting: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -49,23 +53,27 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.resting);
     this.bus.off('unseenChanged', this.wake);
     await this.running;
   }
 
-  /** Runs a pass now, or once more right after the one under way. */
+  /** Runs a pass now, or right after the one under way and its rest. */
   private readonly wake = (): void => {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.running || this.resting) {
       this.again = true;
       return;
     }
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
+      this.resting = setTimeout(() => {
+        this.resting = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      }, PASS_REST_MS);
     });
   };
 
