@@ -77,6 +77,58 @@ describe('Web Push', () => {
     for (const secret of [phone.endpoint, phone.keys.p256dh, phone.keys.auth]) expect(logger.lines.join('\n')).not.toContain(secret);
   });
 
+  const notify = (userId: string, fields: Record<string, unknown>) =>
+    request(pns.baseUrl).post('/api/notifications').set(auth).send({ userId, ...fields });
+
+  it('push "always" goes at once although a device is live, with its pushDisplay', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    devices.push(await connectCounted(pns, user));
+    const display = { title: 'Order shipped', body: 'Arrives tomorrow', url: '/orders/1' };
+    const { body } = await notify(user, { data: { order: 1 }, push: 'always', pushDisplay: display }).expect(201);
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length > 0, 'the push');
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint).map((push) => push.payload)).toEqual([
+      { type: 'notification', id: body.notifications[0].id, data: { order: 1 }, category: null, version: null, display },
+    ]);
+  });
+
+  it('push "never" is not pushed, even when nobody sees it', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    await notify(user, { data: 'quiet', push: 'never' }).expect(201);
+    const offlineId = await postNotification(pns, user, 'pushed after the grace');
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length > 0, 'the offline push');
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint).map((push) => push.payload?.id)).toEqual([offlineId]);
+  });
+
+  it('pushes a notification whose data would not fit a push without its data', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    const { body } = await notify(user, { data: 'x'.repeat(5000), push: 'always', pushDisplay: { title: 'Big' } }).expect(201);
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length > 0, 'the push');
+    expect(service.pushesTo(subscription.endpoint)[0]).toMatchObject({
+      problems: [],
+      payload: { type: 'notification', id: body.notifications[0].id, category: null, version: null, display: { title: 'Big' } },
+    });
+    expect(service.pushesTo(subscription.endpoint)[0].payload).not.toHaveProperty('data');
+  });
+
+  it.each([
+    ['an unknown push policy', { push: 'sometimes' }],
+    ['a push policy that is no string', { push: true }],
+    ['a pushDisplay without title', { pushDisplay: { body: 'b' } }],
+    ['a pushDisplay with an unknown field', { pushDisplay: { title: 't', icon: 'x' } }],
+    ['a pushDisplay url that could run script', { pushDisplay: { title: 't', url: 'javascript:alert(1)' } }],
+    ['a pushDisplay that is no object', { pushDisplay: 'title' }],
+  ])('refuses %s with 400 and stores nothing', async (_what, fields) => {
+    const user = newUser();
+    const { body } = await notify(user, { data: 1, ...fields }).expect(400);
+    expect(body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
+    expect((await request(pns.baseUrl).get(`/api/users/${user}/notifications`).set(auth).expect(200)).body.items).toEqual([]);
+  });
+
   it('pushes nothing while a device of the user is connected', async () => {
     const user = newUser();
     const subscription = await subscribe(pns, user);

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { BUS_APPLICATION_NAME_PREFIX } from '../bus/bus.js';
-import type { ClaimedPushJob, PushDisplay } from './push-job.js';
+import type { PushDisplay } from './push-display.js';
+import type { ClaimedPushJob } from './push-job.js';
 import type { PushKind } from './push-subscription.js';
 
 /*
