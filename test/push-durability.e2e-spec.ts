@@ -7,6 +7,7 @@ import { newUser } from './support/factories';
 import { FakePushService } from './support/fake-push-service';
 import { makeTestCertificate } from './support/fake-push-tls';
 import { startServerProcess, stopServerProcesses } from './support/server-process';
+import { pollUntil } from './support/waiters';
 
 const PUSHES = 50;
 
@@ -51,11 +52,7 @@ describe('push durability', () => {
 
     survivor = await startApp(databaseUrl, { PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: '1s' });
     await service.waitFor(() => endpoints.every((endpoint) => service.pushesTo(endpoint).length > 0), `a push to each of the ${PUSHES} subscriptions`, 30_000);
-    const deadline = Date.now() + 20_000;
-    while ((await database.queuedPushJobs()) > 0) {
-      if (Date.now() > deadline) throw new Error('push jobs still queued');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await pollUntil(() => database.queuedPushJobs(), (queued) => queued === 0, 'no push job left');
     const ids = (body.notifications as { id: string; userId: string }[]).map((created) => created.id);
     expect(endpoints.map((endpoint) => service.pushesTo(endpoint).map((push) => push.payload?.id))).toEqual(ids.map((id) => [id]));
     expect(service.received.flatMap((push) => push.problems)).toEqual([]);

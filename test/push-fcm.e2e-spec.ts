@@ -7,6 +7,7 @@ import { newUser } from './support/factories';
 import { FakeFcm } from './support/fake-push-fcm';
 import { makeTestCertificate } from './support/fake-push-tls';
 import { LogCapture } from './support/log-capture';
+import { pollUntil } from './support/waiters';
 
 /** docs/push.md: FCM HTTP v1 with an OAuth token from the service account's own token_uri. */
 describe('FCM', () => {
@@ -54,9 +55,7 @@ describe('FCM', () => {
     fcm.unregister(token);
     await postNotification(pns, user, 'to an uninstalled app');
     await fcm.waitFor(() => fcm.messagesTo(token).some((message) => message.status === 404), 'the refused message');
-    const deadline = Date.now() + 20_000;
-    while ((await subscriptionsOf(user)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await subscriptionsOf(user)).toEqual([]);
+    await pollUntil(() => subscriptionsOf(user), (items) => items.length === 0, 'the token deleted');
   });
 
   it('refreshes its access token once when FCM answers 401, and delivers', async () => {

@@ -9,6 +9,7 @@ import { newUser } from './support/factories';
 import { FakePushService, type BrowserSubscription } from './support/fake-push-service';
 import { makeTestCertificate } from './support/fake-push-tls';
 import { LogCapture } from './support/log-capture';
+import { pollUntil } from './support/waiters';
 
 const GRACE_MS = 2_000;
 
@@ -32,14 +33,8 @@ describe('Web Push', () => {
     return { ...browser, id: body.id as string };
   };
   const subscriptionsOf = async (userId: string) => (await request(pns.baseUrl).get(`/api/users/${encodeURIComponent(userId)}/push-subscriptions`).set(auth).expect(200)).body.items as { id: string; lastSuccessAt: string | null }[];
-  /** Polls until the subscription has no job left (sent, dropped or given up), then a last look. */
-  const untilQueueEmpty = async (subscriptionId: string, timeoutMs = 20_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while ((await database.queuedPushJobs(subscriptionId)) > 0) {
-      if (Date.now() > deadline) throw new Error(`push jobs of ${subscriptionId} still queued after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
+  /** Until the subscription has no job left: sent, dropped by the policy, or given up. */
+  const untilQueueEmpty = (subscriptionId: string) => pollUntil(() => database.queuedPushJobs(subscriptionId), (queued) => queued === 0, `no push job of ${subscriptionId} left`);
   const start = (url: string) =>
     startApp(url, { LOG_LEVEL: 'verbose', PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: `${GRACE_MS}ms`, VAPID_SUBJECT: 'mailto:ops@pns.example' }, logger);
 
@@ -192,9 +187,7 @@ describe('Web Push', () => {
     service.answer(expired.endpoint, { status: 410 });
     await postNotification(pns, user, 'to dead subscriptions');
     await service.waitFor(() => service.pushesTo(gone.endpoint).length === 1 && service.pushesTo(expired.endpoint).length === 1, 'one push to each');
-    const deadline = Date.now() + 20_000;
-    while ((await subscriptionsOf(user)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await subscriptionsOf(user)).toEqual([]);
+    await pollUntil(() => subscriptionsOf(user), (items) => items.length === 0, 'both subscriptions deleted');
   });
 
   it('retries a push answered 429 no sooner than its Retry-After', async () => {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import type { TestCertificate } from './fake-push-tls';
-import { Waiters } from './waiters';
+import { DEADLINE_MS, Waiters } from './waiters';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ece = require('http_ece') as { decrypt(body: Buffer, params: { version: string; privateKey: ECDH; authSecret: Buffer }): Buffer };
@@ -80,7 +80,8 @@ export class FakePushService {
     return this.received.filter((push) => push.endpoint === endpoint);
   }
 
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  /** The usual deadline, plus room for the few seconds of grace a test configures. */
+  async waitFor(condition: () => boolean, what: string, timeoutMs = DEADLINE_MS + 5_000): Promise<void> {
     await this.waiters.until(condition, timeoutMs, what);
   }
 
