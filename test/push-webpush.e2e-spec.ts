@@ -205,26 +205,30 @@ describe('Web Push', () => {
     expect(service.pushesTo(subscription.endpoint)).toHaveLength(3);
   });
 
-  it('clears a delivered notification everywhere once it is seen, and once it is deleted', async () => {
+  it('clears a delivered notification everywhere once it is seen over REST, seen on a device, or deleted', async () => {
     const user = newUser();
     const [phone, laptop] = [await subscribe(pns, user), await subscribe(pns, user)];
-    // Stored in this order so that the device's request (newest first, limit 1) takes the second one.
+    // Stored in this order so that the device's request (newest first, limit 1) takes the last one.
     const deletedId = await postNotification(pns, user, 'to be deleted');
-    const seenId = await postNotification(pns, user, 'to be seen');
-    const delivered = () => [phone, laptop].every((s) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'notification').length === 2);
-    await service.waitFor(delivered, 'both notifications on both subscriptions');
+    const seenOverRestId = await postNotification(pns, user, 'to be seen over REST');
+    const seenOnDeviceId = await postNotification(pns, user, 'to be seen on a device');
+    const shown = (s: BrowserSubscription) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'notification');
+    await service.waitFor(() => [phone, laptop].every((s) => shown(s).length === 3), 'the three notifications on both subscriptions');
     const device = await connectCounted(pns, user);
     devices.push(device);
-    expect((await device.request({ unseenNotificationDataRequest: { limit: 1 } })).newNotificationData).toEqual([expect.objectContaining({ id: seenId })]);
+    expect((await device.request({ unseenNotificationDataRequest: { limit: 1 } })).newNotificationData).toEqual([expect.objectContaining({ id: seenOnDeviceId })]);
+    await request(pns.baseUrl).post(`/api/users/${user}/notifications/seen`).set(auth).send({ ids: [seenOverRestId] }).expect(200);
     await request(pns.baseUrl).delete(`/api/notifications/${deletedId}`).set(auth).expect(204);
     const clears = (s: BrowserSubscription) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'clear');
-    await service.waitFor(() => [phone, laptop].every((s) => clears(s).length === 2), 'two clears on each subscription');
+    await service.waitFor(() => [phone, laptop].every((s) => clears(s).length === 3), 'three clears on each subscription');
     for (const subscription of [phone, laptop]) {
-      expect(clears(subscription).map((push) => push.payload).sort((a, b) => String(a!.ids).localeCompare(String(b!.ids)))).toEqual(
-        [{ type: 'clear', ids: [seenId], version: null }, { type: 'clear', ids: [deletedId], version: null }].sort((a, b) => a.ids[0].localeCompare(b.ids[0])),
-      );
-      expect(clears(subscription).every((push) => push.problems.length === 0)).toBe(true);
+      const cleared = clears(subscription).map((push) => push.payload as { type: string; ids: string[]; version: unknown });
+      expect(cleared.every((payload) => payload.type === 'clear' && payload.version === null && payload.ids.length === 1)).toBe(true);
+      expect(cleared.map((payload) => payload.ids[0]).sort()).toEqual([deletedId, seenOverRestId, seenOnDeviceId].sort());
+      expect(clears(subscription).every((push) => push.problems.length === 0 && push.headers.topic === `n${(push.payload as { ids: string[] }).ids[0]}`)).toBe(true);
     }
+    await Promise.all([phone, laptop].map((s) => untilQueueEmpty(s.id)));
+    expect([phone, laptop].map((s) => clears(s).length)).toEqual([3, 3]);
   });
 
   it('two instances on one database send each push exactly once', async () => {
