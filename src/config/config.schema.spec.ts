@@ -145,6 +145,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'production', APP_TOKEN: 't', DEMO: 'true' }).demo).toBe(true);
   });
 
+  it('reads the event hook settings, refusing private targets and retrying for a day by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      eventHookAllowPrivate: false,
+      eventHookTimeoutMs: 10_000,
+      eventHookRetryFirstMs: 10_000,
+      eventHookRetryMaxMs: 3_600_000,
+      eventHookRetryForMs: 86_400_000,
+      eventHookPollMs: 1000,
+    });
+    expect(loadConfig({ EVENT_HOOK_ALLOW_PRIVATE: 'true', EVENT_HOOK_RETRY_FIRST: '50ms', EVENT_HOOK_RETRY_FOR: '1m' })).toMatchObject({
+      eventHookAllowPrivate: true,
+      eventHookRetryFirstMs: 50,
+      eventHookRetryForMs: 60_000,
+    });
+    expect(problemsOf({ EVENT_HOOK_ALLOW_PRIVATE: 'maybe', EVENT_HOOK_TIMEOUT: 'soon', EVENT_HOOK_POLL_INTERVAL: '1 s', EVENT_HOOK_RETRY_FIRST: '0ms' }).sort()).toEqual(
+      ['EVENT_HOOK_ALLOW_PRIVATE', 'EVENT_HOOK_POLL_INTERVAL', 'EVENT_HOOK_RETRY_FIRST', 'EVENT_HOOK_TIMEOUT'],
+    );
+  });
+
   it('refuses to start in production without a token', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['APP_TOKEN']);
     expect(problemsOf({ NODE_ENV: 'production', APP_TOKEN: '   ' })).toEqual(['APP_TOKEN']);

@@ -36,6 +36,11 @@ export function loadConfig(env: Environment): AppConfig {
     const text = read(name) ?? fallback;
     return parseDuration(text) ?? fail(name, 'expected a duration such as 500ms, 30s, 15m, 12h or 30d', 0);
   };
+  // For waits and timeouts, where zero would mean a busy loop or an attempt that always fails.
+  const positiveDuration = (name: string, fallback: string): number => {
+    const ms = duration(name, fallback);
+    return ms === 0 && parseDuration(read(name) ?? fallback) === 0 ? fail(name, 'expected a duration above zero', 0) : ms;
+  };
   const optionalDuration = (name: string): number | undefined =>
     read(name) === undefined ? undefined : duration(name, '');
   const positiveInteger = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
@@ -137,6 +142,12 @@ export function loadConfig(env: Environment): AppConfig {
     pushEndpoints: parsePushEndpoints(read('PUSH_ENDPOINTS'), problemOf('PUSH_ENDPOINTS')),
     pushGraceMs: duration('PUSH_GRACE', '5s'),
     pushCa: readPemFile(read('PUSH_CA_FILE'), problemOf('PUSH_CA_FILE')),
+    eventHookAllowPrivate: boolean('EVENT_HOOK_ALLOW_PRIVATE', false),
+    eventHookTimeoutMs: positiveDuration('EVENT_HOOK_TIMEOUT', '10s'),
+    eventHookRetryFirstMs: positiveDuration('EVENT_HOOK_RETRY_FIRST', '10s'),
+    eventHookRetryMaxMs: positiveDuration('EVENT_HOOK_RETRY_MAX', '1h'),
+    eventHookRetryForMs: positiveDuration('EVENT_HOOK_RETRY_FOR', '24h'),
+    eventHookPollMs: positiveDuration('EVENT_HOOK_POLL_INTERVAL', '1s'),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -29,13 +29,13 @@ export class NotificationsController {
   @Get('users/:userId/notifications')
   @ApiOkResponse({ type: NotificationPageDto, description: 'newest first; follow nextCursor for the next page' })
   async list(@Param('userId', UserIdPipe) userId: string, @Query() query: ListNotificationsQuery) {
-    return toNotificationPageDto(await this.notifications.list(userId, query));
+    return toNotificationPageDto(await this.notifications.list(userId, { state: query.state, limit: query.limit, cursor: query.cursor, categories: query.category }));
   }
 
   @Get('users/:userId/unseen-count')
   @ApiOkResponse({ type: UnseenCountDto })
   async unseenCount(@Param('userId', UserIdPipe) userId: string) {
-    return { userId, count: await this.notifications.unseenCount(userId) };
+    return { userId, ...(await this.notifications.unseenCountAndVersion(userId)) };
   }
 
   @Post('users/:userId/notifications/seen')

@@ -5,6 +5,7 @@ import { Prisma } from '../generated/prisma/client.js';
 import type { PushPolicy } from '../push/push-display.js';
 import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
+import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
 
 interface CreatedRow {
   /** Read as text (`id::text`): JavaScript numbers lose precision past 2^53. */
@@ -17,6 +18,16 @@ interface NotificationRow extends CreatedRow {
   data: unknown;
   category: string | null;
   seen_at: Date | null;
+  read_at: Date | null;
+  archived_at: Date | null;
+  updated_at: Date | null;
+  expires_at: Date | null;
+  key: string | null;
+}
+
+export interface ListFilter {
+  state: NotificationState;
+  categories?: readonly string[];
 }
 
 export interface SettledHorizon {
@@ -36,22 +47,13 @@ export interface NotificationRows {
 }
 
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
-const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at`;
-
-// Each state names its partial index's predicate literally: the planner only picks a partial
-// index when the query's WHERE implies the index's, which a bound parameter never does.
-const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
-  unseen: Prisma.sql`AND seen_at IS NULL`,
-  seen: Prisma.sql`AND seen_at IS NOT NULL`,
-  all: Prisma.empty,
-};
+const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at, read_at, archived_at, updated_at, expires_at, key`;
 
 /**
- * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
- * init migration), never here: every statement below keeps them right by construction.
- * Everything runs on the pool (PrismaService.query) but the one-user count read, a plain
- * typed query; the insert and the many-user count read run for every notification, so they are
- * named prepared statements.
+ * All SQL on "notifications". The counts and versions are written by the table's triggers (see
+ * the inbox migration), never here: every statement below keeps them right by construction.
+ * Everything runs on the pool (PrismaService.query) but plain typed reads; the insert and the
+ * many-user count read run for every notification, so they are named prepared statements.
  */
 @Injectable()
 export class NotificationsRepository {
@@ -131,27 +133,39 @@ export class NotificationsRepository {
     return found.map(toCreated);
   }
 
-  /** Newest first, strictly after `after`; the row comparison is an index condition, so deep pages cost no more than the first. */
-  async page(userId: string, state: NotificationState, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
+  /**
+   * Newest first, strictly after `after`; the row comparison is an index condition, so deep
+   * pages cost no more than the first. `categories`: only these (undefined: any).
+   */
+  async page(userId: string, filter: ListFilter, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
     const start = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::bigint)` : Prisma.empty;
+    const categories = filter.categories ? Prisma.sql`AND category = ANY(${filter.categories}::text[])` : Prisma.empty;
     const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
-      WHERE user_id = ${userId} ${STATE_FILTER[state]} ${start}
+      WHERE user_id = ${userId} AND ${STATE_CONDITIONS[filter.state]} AND ${NOT_EXPIRED} ${categories} ${start}
       ORDER BY created_at DESC, notifications.id DESC
       LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 
-  async unseenCount(userId: string): Promise<number> {
-    const row = await this.prisma.userUnseenCount.findUnique({ where: { userId }, select: { unseen: true } });
-    return row?.unseen ?? 0;
+  /** Those of `ids` that are this user's, in no particular order. */
+  async findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
+    const { rows } = await this.prisma.query<NotificationRow>(
+      Prisma.sql`SELECT ${COLUMNS} FROM notifications WHERE user_id = ${userId} AND notifications.id = ANY(${ids}::bigint[])`,
+    );
+    return rows.map(toRecord);
+  }
+
+  async unseenCount(userId: string): Promise<{ count: number; version: number }> {
+    const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
+    return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
   }
 
   /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
   async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
     const { rows } = await this.prisma.pool.query<{ user_id: string; unseen: number }>({
       name: 'pns_unseen_counts',
-      text: 'SELECT user_id, unseen FROM user_unseen_counts WHERE user_id = ANY($1::text[])',
+      text: 'SELECT user_id, unseen FROM user_inboxes WHERE user_id = ANY($1::text[])',
       values: [userIds],
     });
     return new Map(rows.map((row) => [row.user_id, row.unseen]));
@@ -277,7 +291,19 @@ function toCreated(row: CreatedRow): CreatedNotification {
 }
 
 function toRecord(row: NotificationRow): NotificationRecord {
-  return { id: row.id, userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
+  return {
+    id: row.id,
+    userId: row.user_id,
+    data: row.data,
+    category: row.category,
+    createdAt: row.created_at,
+    seenAt: row.seen_at,
+    readAt: row.read_at,
+    archivedAt: row.archived_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    key: row.key,
+  };
 }
 
 function newestFirst(a: NotificationRecord, b: NotificationRecord): number {

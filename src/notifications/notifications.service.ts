@@ -12,6 +12,8 @@ export type { CreatedNotification, NewNotifications, NotificationRecord, Notific
 
 export interface ListQuery {
   state: NotificationState;
+  /** Only these categories; undefined: any. */
+  categories?: string[];
   limit: number;
   cursor?: string;
 }
@@ -63,12 +65,23 @@ export class NotificationsService {
   async list(userId: string, query: ListQuery): Promise<{ items: NotificationRecord[]; nextCursor: string | null }> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && after === undefined) throw new InvalidInputError('cursor: not a cursor returned by this service');
-    const rows = await this.repository.page(userId, query.state, query.limit + 1, after);
+    const rows = await this.repository.page(userId, { state: query.state, categories: query.categories }, query.limit + 1, after);
     const items = rows.slice(0, query.limit);
     return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
-  unseenCount(userId: string): Promise<number> {
+  /** Those of `ids` that are this user's (ids that cannot name a notification match none). */
+  findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
+    const valid = ids.filter(isNotificationId);
+    return valid.length === 0 ? Promise.resolve([]) : this.repository.findByIds(userId, valid);
+  }
+
+  async unseenCount(userId: string): Promise<number> {
+    return (await this.repository.unseenCount(userId)).count;
+  }
+
+  /** The unseen count with the inbox version it is as of. */
+  unseenCountAndVersion(userId: string): Promise<{ count: number; version: number }> {
     return this.repository.unseenCount(userId);
   }
 
@@ -83,7 +96,7 @@ export class NotificationsService {
    * of other users or already seen ones: not matched, not counted. A client can't tell a
    * malformed id from a deleted one anyway, and DELETE answers both alike (404).
    */
-  async markSeen(userId: string, target: SeenTarget): Promise<{ updated: number; count: number }> {
+  async markSeen(userId: string, target: SeenTarget): Promise<{ updated: number; count: number; version: number }> {
     let updated: number;
     if ('all' in target) {
       updated = await this.repository.markAllSeen(userId);
@@ -92,7 +105,7 @@ export class NotificationsService {
       updated = ids.length === 0 ? 0 : await this.repository.markSeen(userId, ids);
     }
     if (updated > 0) this.changes.publish([userId]);
-    return { updated, count: await this.repository.unseenCount(userId) };
+    return { updated, ...(await this.repository.unseenCount(userId)) };
   }
 
   async remove(id: string): Promise<void> {

@@ -22,9 +22,9 @@ export class DatabaseClient {
     await this.client.query('COMMIT');
   }
 
-  /** A seen notification written by hand, past pns's services (so nobody announces it). */
-  async insertSeenNotification(userId: string, data: unknown): Promise<void> {
-    await this.client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [userId, JSON.stringify(data)]);
+  /** A notification written by hand, past pns's services (so nobody announces it). */
+  async insertNotification(userId: string, data: unknown): Promise<void> {
+    await this.client.query('INSERT INTO notifications (user_id, data) VALUES ($1, $2::jsonb)', [userId, JSON.stringify(data)]);
   }
 
   /** Moves a notification in time, as if it had been created then. */

@@ -17,6 +17,12 @@ export interface Item {
   seen_date?: string;
   /** Absent when the notification has none. */
   category?: string;
+  /** Each of these is present only when set. */
+  read_date?: string;
+  archive_date?: string;
+  update_date?: string;
+  expire_date?: string;
+  key?: string;
 }
 
 /** Each request's parameters once parsed and validated, by the request's name. */
