@@ -44,7 +44,7 @@ describe('FCM', () => {
     expect(await subscriptionsOf(user)).toEqual(expect.arrayContaining([expect.objectContaining({ id: first.id, kind: 'fcm' })]));
     const id = await postNotification(pns, user, { text: 'hi', count: 2 }, 'chat');
     await fcm.waitFor(() => fcm.messagesTo(first.token).length === 1 && fcm.messagesTo(second.token).length === 1, 'one message per token');
-    expect(fcm.messagesTo(first.token)[0].data).toEqual({ type: 'notification', id, data: '{"text":"hi","count":2}', category: 'chat' });
+    expect(fcm.messagesTo(first.token)[0].data).toEqual({ type: 'notification', id, data: '{"text":"hi","count":2}', category: 'chat', version: '1' });
     expect(fcm.tokenRequests).toEqual([{ iss: expect.stringContaining('@'), scope: 'https://www.googleapis.com/auth/firebase.messaging', aud: `${fcm.origin}/token` }]);
     expect(logger.lines.join('\n')).not.toContain(first.token);
   });

@@ -64,7 +64,7 @@ describe('Web Push', () => {
       const pushes = service.pushesTo(subscription.endpoint);
       expect(pushes).toHaveLength(1);
       expect(pushes[0].problems).toEqual([]);
-      expect(pushes[0].payload).toEqual({ type: 'notification', id, data: { text: 'hello', n: 1 }, category: 'orders', version: null });
+      expect(pushes[0].payload).toEqual({ type: 'notification', id, data: { text: 'hello', n: 1 }, category: 'orders', version: 1 });
       expect(pushes[0].headers.topic).toBe(`n${id}`);
       expect(pushes[0].at - posted).toBeGreaterThanOrEqual(GRACE_MS);
     }
@@ -84,7 +84,7 @@ describe('Web Push', () => {
     await service.waitFor(() => service.pushesTo(subscription.endpoint).length > 0, 'the push');
     await untilQueueEmpty(subscription.id);
     expect(service.pushesTo(subscription.endpoint).map((push) => push.payload)).toEqual([
-      { type: 'notification', id: body.notifications[0].id, data: { order: 1 }, category: null, version: null, display },
+      { type: 'notification', id: body.notifications[0].id, data: { order: 1 }, category: null, version: 1, display },
     ]);
   });
 
@@ -105,7 +105,7 @@ describe('Web Push', () => {
     await service.waitFor(() => service.pushesTo(subscription.endpoint).length > 0, 'the push');
     expect(service.pushesTo(subscription.endpoint)[0]).toMatchObject({
       problems: [],
-      payload: { type: 'notification', id: body.notifications[0].id, category: null, version: null, display: { title: 'Big' } },
+      payload: { type: 'notification', id: body.notifications[0].id, category: null, version: 1, display: { title: 'Big' } },
     });
     expect(service.pushesTo(subscription.endpoint)[0].payload).not.toHaveProperty('data');
   });
@@ -222,8 +222,9 @@ describe('Web Push', () => {
     const clears = (s: BrowserSubscription) => service.pushesTo(s.endpoint).filter((push) => push.payload?.type === 'clear');
     await service.waitFor(() => [phone, laptop].every((s) => clears(s).length === 3), 'three clears on each subscription');
     for (const subscription of [phone, laptop]) {
-      const cleared = clears(subscription).map((push) => push.payload as { type: string; ids: string[]; version: unknown });
-      expect(cleared.every((payload) => payload.type === 'clear' && payload.version === null && payload.ids.length === 1)).toBe(true);
+      const cleared = clears(subscription).map((push) => push.payload as { type: string; ids: string[]; version: number });
+      // Three creations, then three changes: each clear leaves after the change that caused it.
+      expect(cleared.every((payload) => payload.type === 'clear' && payload.version >= 4 && payload.version <= 6 && payload.ids.length === 1)).toBe(true);
       expect(cleared.map((payload) => payload.ids[0]).sort()).toEqual([deletedId, seenOverRestId, seenOnDeviceId].sort());
       expect(clears(subscription).every((push) => push.problems.length === 0 && push.headers.topic === `n${(push.payload as { ids: string[] }).ids[0]}`)).toBe(true);
     }

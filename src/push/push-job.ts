@@ -16,6 +16,8 @@ export interface ClaimedPushJob {
   notification: { id: string; data: unknown; category: string | null; display: PushDisplay | null } | undefined;
   /** kind 'clear' */
   clearedIds: string[];
+  /** The user's inbox version when the job was claimed. */
+  version: number;
 }
 
 // A Web Push body holds about 3,990 bytes of payload once encrypted (RFC 8291), FCM 4 KB of
@@ -24,12 +26,12 @@ const MAX_PAYLOAD_BYTES = 3_000;
 
 /**
  * The push payloads (docs/push.md). A notification whose data would not fit goes without
- * `data` (the app reads it by id). The version joins when the change log exists.
+ * `data` (the app reads it by id).
  */
 export function payloadOf(job: ClaimedPushJob): Record<string, unknown> {
-  if (job.kind === 'clear') return { type: 'clear', ids: job.clearedIds, version: null };
+  if (job.kind === 'clear') return { type: 'clear', ids: job.clearedIds, version: job.version };
   const { id, data, category, display } = job.notification!;
-  const payload = { type: 'notification', id, data, category, version: null, ...(display ? { display } : {}) };
+  const payload = { type: 'notification', id, data, category, version: job.version, ...(display ? { display } : {}) };
   if (Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES) return payload;
   const { data: _left, ...withoutData } = payload;
   return withoutData;

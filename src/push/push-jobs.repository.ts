@@ -55,7 +55,9 @@ const claimDueJobs = (graceMs: number, limit: number, leaseMs: number) => Prisma
     RETURNING j.id, j.kind, j.attempts, j.subscription_id, j.notification_id, j.cleared_ids, j.display
   )
   SELECT l.id::text, l.kind, l.attempts, s.id AS subscription_id, s.kind AS provider, s.address, s.p256dh, s.auth,
-    n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids
+    n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids,
+    -- The user's inbox version as the push leaves: the device resumes its changes from there.
+    COALESCE((SELECT i.version FROM user_inboxes i WHERE i.user_id = s.user_id), 0)::text AS version
   FROM leased l
   JOIN push_subscriptions s ON s.id = l.subscription_id
   LEFT JOIN notifications n ON n.id = l.notification_id`;
@@ -95,6 +97,7 @@ interface ClaimedRow {
   category: string | null;
   display: PushDisplay | null;
   cleared_ids: string[] | null;
+  version: string;
 }
 
 @Injectable()
@@ -115,6 +118,7 @@ export class PushJobsRepository {
       auth: row.auth,
       notification: row.notification_id === null ? undefined : { id: row.notification_id, data: row.data, category: row.category, display: row.display },
       clearedIds: row.cleared_ids ?? [],
+      version: Number(row.version),
     }));
   }
 
