@@ -98,6 +98,32 @@ describe('Web Push', () => {
     expect(service.pushesTo(subscription.endpoint).map((push) => push.payload?.id)).toEqual([offlineId]);
   });
 
+  it('pushes nothing of a category whose push the user turned off', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    await request(pns.baseUrl).put(`/api/users/${user}/preferences`).set(auth).send({ categories: { marketing: { push: false } } }).expect(200);
+    await notify(user, { data: 'sale', category: 'marketing', push: 'always' }).expect(201);
+    const { body } = await notify(user, { data: 'shipped', category: 'orders', push: 'always' }).expect(201);
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length > 0, 'the push of orders');
+    await untilQueueEmpty(subscription.id);
+    expect(service.pushesTo(subscription.endpoint).map((push) => push.payload?.id)).toEqual([body.notifications[0].id]);
+  });
+
+  it('counts sent and failed pushes in the statistics', async () => {
+    const user = newUser();
+    const category = `stats-${newUser()}`;
+    const [kept, gone] = [await subscribe(pns, user), await subscribe(pns, user)];
+    service.answer(gone.endpoint, { status: 410 });
+    await notify(user, { data: 'counted', category, push: 'always' }).expect(201);
+    await Promise.all([kept, gone].map((s) => untilQueueEmpty(s.id)));
+    const stats = await pollUntil(
+      async () => (await request(pns.baseUrl).get('/api/stats').query({ category }).set(auth).expect(200)).body,
+      (body) => body.pushSent + body.pushFailed === 2,
+      'both outcomes counted',
+    );
+    expect(stats).toMatchObject({ pushSent: 1, pushFailed: 1 });
+  });
+
   it('pushes a notification whose data would not fit a push without its data', async () => {
     const user = newUser();
     const subscription = await subscribe(pns, user);
@@ -230,6 +256,23 @@ describe('Web Push', () => {
     }
     await Promise.all([phone, laptop].map((s) => untilQueueEmpty(s.id)));
     expect([phone, laptop].map((s) => clears(s).length)).toEqual([3, 3]);
+  });
+
+  it('clears a notification seen while its push was on its way, and a device still takes it meanwhile', async () => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    let answer!: () => void;
+    service.answer(subscription.endpoint, { status: 201, hold: new Promise<void>((resolve) => (answer = resolve)) });
+    const { body } = await notify(user, { data: 'in flight', push: 'always' }).expect(201);
+    const id = body.notifications[0].id as string;
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 1, 'the push, not yet answered');
+    const device = await connectCounted(pns, user);
+    devices.push(device);
+    expect((await device.request({ unseenNotificationDataRequest: { limit: 1 } })).newNotificationData).toEqual([expect.objectContaining({ id })]);
+    answer();
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 2, 'the clear');
+    expect(service.pushesTo(subscription.endpoint)[1].payload).toEqual({ type: 'clear', ids: [id], version: expect.any(Number) });
+    await untilQueueEmpty(subscription.id);
   });
 
   it('two instances on one database send each push exactly once', async () => {

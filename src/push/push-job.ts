@@ -7,6 +7,8 @@ export interface ClaimedPushJob {
   kind: 'notification' | 'clear';
   attempts: number;
   subscriptionId: string;
+  /** The subscription's user. */
+  userId: string;
   provider: PushKind;
   /** The endpoint URL or the FCM token. */
   address: string;

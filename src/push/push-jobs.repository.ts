@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { BUS_APPLICATION_NAME_PREFIX } from '../bus/bus.js';
@@ -54,7 +55,7 @@ const claimDueJobs = (graceMs: number, limit: number, leaseMs: number) => Prisma
     FROM verdicts v WHERE j.id = v.id AND v.wanted
     RETURNING j.id, j.kind, j.attempts, j.subscription_id, j.notification_id, j.cleared_ids, j.display
   )
-  SELECT l.id::text, l.kind, l.attempts, s.id AS subscription_id, s.kind AS provider, s.address, s.p256dh, s.auth,
+  SELECT l.id::text, l.kind, l.attempts, s.id AS subscription_id, s.user_id, s.kind AS provider, s.address, s.p256dh, s.auth,
     n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids,
     -- The user's inbox version as the push leaves: the device resumes its changes from there.
     COALESCE((SELECT i.version FROM user_inboxes i WHERE i.user_id = s.user_id), 0)::text AS version
@@ -64,30 +65,32 @@ const claimDueJobs = (graceMs: number, limit: number, leaseMs: number) => Prisma
 
 /**
  * A delivered notification is recorded (a later seen or delete clears it), unless it was seen
- * or deleted while it was on its way: then it is cleared at once. The notification's row is
- * locked (FOR SHARE) so that a concurrent mark waits for this record, and its clear sees it.
+ * or deleted while it was on its way: the mark's trigger flagged the job (`cleared`), and the
+ * notification is cleared at once instead. The flag and this delete meet on the job row's lock,
+ * so one of the two always sees the other (see the migration *_push_clear_in_flight).
  */
 const recordSent = (jobId: string) => Prisma.sql`
   WITH done AS (
-    DELETE FROM push_jobs WHERE id = ${jobId}::bigint RETURNING subscription_id, notification_id, kind
+    DELETE FROM push_jobs WHERE id = ${jobId}::bigint RETURNING subscription_id, notification_id, kind, cleared
   ), touched AS (
     UPDATE push_subscriptions s SET last_success_at = now() FROM done WHERE s.id = done.subscription_id
-  ), unseen AS (
-    SELECT n.id FROM notifications n WHERE n.id = (SELECT notification_id FROM done WHERE kind = 'notification') AND n.seen_at IS NULL FOR SHARE
   ), delivered AS (
     INSERT INTO push_deliveries (notification_id, subscription_id)
-    SELECT done.notification_id, done.subscription_id FROM done JOIN unseen ON unseen.id = done.notification_id
+    SELECT notification_id, subscription_id FROM done WHERE kind = 'notification' AND NOT cleared
     ON CONFLICT DO NOTHING
   )
   INSERT INTO push_jobs (subscription_id, kind, cleared_ids)
-  SELECT done.subscription_id, 'clear', ARRAY[done.notification_id] FROM done
-  WHERE done.kind = 'notification' AND NOT EXISTS (SELECT 1 FROM unseen)`;
+  SELECT subscription_id, 'clear', ARRAY[notification_id] FROM done WHERE kind = 'notification' AND cleared`;
+
+/** Writes a push's outcome elsewhere (statistics, outgoing events) inside the job's own transaction. */
+export type OutcomeReport = (db: pg.PoolClient) => Promise<void>;
 
 interface ClaimedRow {
   id: string;
   kind: 'notification' | 'clear';
   attempts: number;
   subscription_id: string;
+  user_id: string;
   provider: PushKind;
   address: string;
   p256dh: string | null;
@@ -112,6 +115,7 @@ export class PushJobsRepository {
       kind: row.kind,
       attempts: row.attempts,
       subscriptionId: row.subscription_id,
+      userId: row.user_id,
       provider: row.provider,
       address: row.address,
       p256dh: row.p256dh,
@@ -122,21 +126,33 @@ export class PushJobsRepository {
     }));
   }
 
-  async recordSent(jobId: string): Promise<void> {
-    await this.prisma.query(recordSent(jobId));
+  /** `report` writes what the push came to (statistics, outgoing events) in the same transaction. */
+  recordSent(jobId: string, report?: OutcomeReport): Promise<void> {
+    return this.completing(recordSent(jobId), report);
   }
 
   /** The push service says the subscription is gone: it goes, with its jobs and deliveries. */
-  async deleteSubscription(subscriptionId: string): Promise<void> {
-    await this.prisma.pushSubscription.deleteMany({ where: { id: subscriptionId } });
+  deleteSubscription(subscriptionId: string, report?: OutcomeReport): Promise<void> {
+    return this.completing(Prisma.sql`DELETE FROM push_subscriptions WHERE id = ${subscriptionId}::uuid`, report);
   }
 
   async retryLater(jobId: string, delayMs: number): Promise<void> {
     await this.prisma.query(Prisma.sql`UPDATE push_jobs SET due_at = now() + ${delayMs} * interval '1 millisecond' WHERE id = ${jobId}::bigint`);
   }
 
-  async drop(jobId: string): Promise<void> {
-    await this.prisma.query(Prisma.sql`DELETE FROM push_jobs WHERE id = ${jobId}::bigint`);
+  drop(jobId: string, report?: OutcomeReport): Promise<void> {
+    return this.completing(Prisma.sql`DELETE FROM push_jobs WHERE id = ${jobId}::bigint`, report);
+  }
+
+  private async completing(statement: Prisma.Sql, report: OutcomeReport | undefined): Promise<void> {
+    if (!report) {
+      await this.prisma.query(statement);
+      return;
+    }
+    await this.prisma.transaction(async (client) => {
+      await client.query(statement.text, statement.values);
+      await report(client);
+    });
   }
 
   /** Jobs waiting, for the queue-depth gauge. */

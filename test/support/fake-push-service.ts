@@ -26,7 +26,8 @@ export interface ReceivedPush {
   problems: string[];
 }
 
-type Answer = { status: number; headers?: Record<string, string> };
+/** `hold`: the answer waits for it (a push service slow to answer), the request being recorded at once. */
+type Answer = { status: number; headers?: Record<string, string>; hold?: Promise<void> };
 
 /**
  * A Web Push service over HTTPS on 127.0.0.1, as strict as the vendors' ones about what pns
@@ -111,6 +112,7 @@ export class FakePushService {
     }
     this.received.push({ endpoint, at: Date.now(), status: answer.status, headers, payload, problems });
     this.waiters.wake();
+    await answer.hold;
     return answer;
   }
 
