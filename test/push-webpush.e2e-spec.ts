@@ -258,6 +258,18 @@ describe('Web Push', () => {
     expect([phone, laptop].map((s) => clears(s).length)).toEqual([3, 3]);
   });
 
+  it.each(['read', 'archived'])('clears a delivered notification once it is marked %s (which marks it seen)', async (set) => {
+    const user = newUser();
+    const subscription = await subscribe(pns, user);
+    const { body } = await notify(user, { data: `to be ${set}`, push: 'always' }).expect(201);
+    const id = body.notifications[0].id as string;
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 1, 'the push');
+    await untilQueueEmpty(subscription.id);
+    await request(pns.baseUrl).post(`/api/users/${user}/notifications/mark`).set(auth).send({ set, ids: [id] }).expect(200);
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 2, 'the clear');
+    expect(service.pushesTo(subscription.endpoint)[1].payload).toEqual({ type: 'clear', ids: [id], version: expect.any(Number) });
+  });
+
   it('clears a notification seen while its push was on its way, and a device still takes it meanwhile', async () => {
     const user = newUser();
     const subscription = await subscribe(pns, user);
