@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Batcher } from '../common/batcher.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
+import type { PushPolicy } from '../push/push-display.js';
 import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
@@ -40,6 +41,9 @@ export interface NotificationRows {
   dataJson: string;
   category: string | null;
   idempotencyKey: string | null;
+  /** Read by the push triggers (docs/push.md). */
+  pushPolicy: PushPolicy;
+  pushDisplayJson: string | null;
 }
 
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
@@ -113,6 +117,8 @@ export class NotificationsRepository {
         requests.map((request) => request.idempotencyKey),
         recipients.map((recipient) => recipient.userId),
         recipients.map((recipient) => recipient.request),
+        requests.map((request) => request.pushPolicy),
+        requests.map((request) => request.pushDisplayJson),
       ],
     });
     const byRequest = requests.map((): CreatedNotification[] => []);
