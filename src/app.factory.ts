@@ -11,7 +11,7 @@ import { requestLog } from './http/request-log.middleware.js';
 import { Metrics } from './metrics/metrics.js';
 import { serveOpenApi } from './openapi.js';
 import { deviceCors } from './http/cors.middleware.js';
-import { textBody } from './http/text-body.middleware.js';
+import { refuseUntakeableJson, textBody } from './http/text-body.middleware.js';
 
 // A batch may name 1000 users of up to 255 characters each, beside its data.
 const MIN_BODY_LIMIT_BYTES = 512 * 1024;
@@ -33,7 +33,9 @@ export async function createApp(config: AppConfig, logger: LoggerService | false
   // These read their bodies as text, whatever the Content-Type; the JSON parser then skips them.
   app.use('/hooks', textBody(bodyLimit));
   app.use('/subscribe/requests', textBody(MAX_FRAME_BYTES));
-  app.useBodyParser('json', { limit: bodyLimit, type: ['application/json', 'application/*+json'] });
+  // Nest's types reserve `verify` for its rawBody option, which pns does not use; express passes it on.
+  const jsonOptions = { limit: bodyLimit, type: ['application/json', 'application/*+json'], verify: refuseUntakeableJson };
+  app.useBodyParser('json', jsonOptions);
   app.useWebSocketAdapter(new LeanWsAdapter(app));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
