@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { DeviceConnection } from '../core/device-connection.js';
 import type { OutgoingFrame } from '../core/outgoing-frame.js';
+import { closeWithin } from './close-going-away.js';
 
 /** A ws socket as a device connection: every server frame is one JSON text frame. */
 export class WebSocketConnection implements DeviceConnection {
@@ -11,6 +12,6 @@ export class WebSocketConnection implements DeviceConnection {
   }
 
   close(code: number, reason: string): void {
-    this.socket.close(code, reason);
+    closeWithin(this.socket, code, reason);
   }
 }
