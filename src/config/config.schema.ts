@@ -124,6 +124,11 @@ export function loadConfig(env: Environment): AppConfig {
     shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '10s'),
     webhookRatePerSecond: positiveInteger('WEBHOOK_RATE', 10),
     webhookBurst: positiveInteger('WEBHOOK_BURST', 20),
+    maxConnectionBufferBytes: positiveInteger('MAX_CONNECTION_BUFFER', 1024 * 1024),
+    deviceRequestRatePerSecond: positiveInteger('DEVICE_REQUEST_RATE', 10),
+    deviceRequestBurst: positiveInteger('DEVICE_REQUEST_BURST', 20),
+    maxConnections: positiveInteger('MAX_CONNECTIONS', 20_000),
+    maxConnectionsPerUser: positiveInteger('MAX_CONNECTIONS_PER_USER', 20),
     demo: boolean('DEMO', !production),
   });
   if (problems.length > 0) throw new ConfigError(problems);

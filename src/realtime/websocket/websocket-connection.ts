@@ -7,6 +7,10 @@ import { closeWithin } from './close-going-away.js';
 export class WebSocketConnection implements DeviceConnection {
   constructor(readonly socket: WebSocket) {}
 
+  get bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
   send(frame: OutgoingFrame): void {
     this.socket.send(frame.json, { binary: false });
   }
