@@ -71,6 +71,6 @@ describe('health', () => {
     // The API's own queries go through the same reconnected pool.
     await request(pns.baseUrl).post('/api/notifications').set(auth).send({ userId, data: 'after' }).expect(201);
     const count = await request(pns.baseUrl).get(`/api/users/${userId}/unseen-count`).set(auth).expect(200);
-    expect(count.body).toEqual({ userId, count: 2 });
+    expect(count.body).toEqual({ userId, count: 2, version: 2 });
   });
 });

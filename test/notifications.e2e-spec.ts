@@ -70,7 +70,7 @@ describe('notifications REST API', () => {
     it('answers a URL-encoded user id with spaces, slashes and Unicode', async () => {
       const userId = `${newUser()} / ünï 🙂`;
       await postFor(userId);
-      expect((await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 1 });
+      expect((await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 1, version: 1 });
       expect((await list(userId)).items[0].userId).toBe(userId);
     });
   });
@@ -146,7 +146,7 @@ describe('notifications REST API', () => {
   describe('unseen count and seen marks', () => {
     it('answers 0 for an unknown user', async () => {
       const userId = newUser();
-      expect((await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 0 });
+      expect((await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 0, version: 0 });
     });
 
     it('marks given ids seen, only the user’s own unseen ones counting', async () => {
@@ -154,8 +154,8 @@ describe('notifications REST API', () => {
       const [first, second] = [await postFor(owner), await postFor(owner), await postFor(owner)];
       const theirs = await postFor(other);
       const response = await markSeen(owner, { ids: [first.id, theirs.id, 'not-an-id', '99999999999999999999'] }).expect(200);
-      expect(response.body).toEqual({ updated: 1, count: 2 });
-      expect((await markSeen(owner, { ids: [first.id, second.id] }).expect(200)).body).toEqual({ updated: 1, count: 1 });
+      expect(response.body).toEqual({ updated: 1, count: 2, version: 4 });
+      expect((await markSeen(owner, { ids: [first.id, second.id] }).expect(200)).body).toEqual({ updated: 1, count: 1, version: 5 });
       expect(await count(other)).toBe(1);
       expect((await list(other)).items[0].seenAt).toBeNull();
       const seenItem = (await list(owner, '?state=seen')).items.find((item: { id: string }) => item.id === first.id);
@@ -166,8 +166,8 @@ describe('notifications REST API', () => {
       const [owner, other] = [newUser(), newUser()];
       await post({ userIds: [owner, other], data: 1 }).expect(201);
       await postFor(owner);
-      expect((await markSeen(owner, { all: true }).expect(200)).body).toEqual({ updated: 2, count: 0 });
-      expect((await markSeen(owner, { all: true }).expect(200)).body).toEqual({ updated: 0, count: 0 });
+      expect((await markSeen(owner, { all: true }).expect(200)).body).toEqual({ updated: 2, count: 0, version: 3 });
+      expect((await markSeen(owner, { all: true }).expect(200)).body).toEqual({ updated: 0, count: 0, version: 3 });
       expect(await count(other)).toBe(1);
     });
   });

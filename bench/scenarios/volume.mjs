@@ -15,7 +15,7 @@ const HEAVY = 'volume-heavy';
 // The statements NotificationsRepository sends for these three calls (unseenCount is a Prisma
 // findUnique on the primary key; page() with the state's literal predicate, limit + 1 rows).
 const SQL = {
-  'unseen count': { text: 'SELECT unseen FROM user_unseen_counts WHERE user_id = $1 LIMIT 1', values: [HEAVY] },
+  'unseen count': { text: 'SELECT unseen FROM user_inboxes WHERE user_id = $1 LIMIT 1', values: [HEAVY] },
   'first page unseen (50)': {
     text: 'SELECT notifications.id, user_id, data, category, created_at, seen_at FROM notifications WHERE user_id = $1 AND seen_at IS NULL ORDER BY created_at DESC, id DESC LIMIT $2',
     values: [HEAVY, 51],
@@ -61,7 +61,7 @@ async function load(url, total, chunk) {
     process.stdout.write('\n');
     const vacuumStarted = Date.now();
     await client.query('VACUUM (ANALYZE) notifications');
-    await client.query('VACUUM (ANALYZE) user_unseen_counts');
+    await client.query('VACUUM (ANALYZE) user_inboxes');
     return { loadSeconds: (vacuumStarted - started) / 1000, vacuumSeconds: (Date.now() - vacuumStarted) / 1000 };
   } finally {
     await client.end();
@@ -94,7 +94,7 @@ export async function run(ctx) {
   try {
     const { rows: sizes } = await client.query(
       `SELECT (SELECT count(*) FROM notifications)::bigint AS rows,
-              (SELECT unseen FROM user_unseen_counts WHERE user_id = $1) AS heavy_unseen,
+              (SELECT unseen FROM user_inboxes WHERE user_id = $1) AS heavy_unseen,
               (SELECT count(*) FROM notifications WHERE user_id = $1 AND seen_at IS NOT NULL)::bigint AS heavy_seen,
               pg_size_pretty(pg_total_relation_size('notifications')) AS size`,
       [HEAVY],

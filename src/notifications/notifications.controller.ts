@@ -35,7 +35,7 @@ export class NotificationsController {
   @Get('users/:userId/unseen-count')
   @ApiOkResponse({ type: UnseenCountDto })
   async unseenCount(@Param('userId', UserIdPipe) userId: string) {
-    return { userId, count: await this.notifications.unseenCount(userId) };
+    return { userId, ...(await this.notifications.unseenCountAndVersion(userId)) };
   }
 
   @Post('users/:userId/notifications/seen')

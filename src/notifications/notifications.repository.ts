@@ -43,11 +43,10 @@ const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
 };
 
 /**
- * All SQL on "notifications". The unseen counts are written by the table's triggers (see the
- * init migration), never here: every statement below keeps them right by construction.
- * Everything runs on the pool (PrismaService.query) but the one-user count read, a plain
- * typed query; the insert and the many-user count read run for every notification, so they are
- * named prepared statements.
+ * All SQL on "notifications". The counts and versions are written by the table's triggers (see
+ * the inbox migration), never here: every statement below keeps them right by construction.
+ * The insert and the count read run for every notification: they are prepared statements on
+ * the pool (see PrismaService.pool); everything else goes through Prisma.
  */
 @Injectable()
 export class NotificationsRepository {
@@ -136,16 +135,17 @@ export class NotificationsRepository {
     return rows.map(toRecord);
   }
 
-  async unseenCount(userId: string): Promise<number> {
-    const row = await this.prisma.userUnseenCount.findUnique({ where: { userId }, select: { unseen: true } });
-    return row?.unseen ?? 0;
+  /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
+  async unseenCount(userId: string): Promise<{ count: number; version: number }> {
+    const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
+    return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
   }
 
   /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
   async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
     const { rows } = await this.prisma.pool.query<{ user_id: string; unseen: number }>({
       name: 'pns_unseen_counts',
-      text: 'SELECT user_id, unseen FROM user_unseen_counts WHERE user_id = ANY($1::text[])',
+      text: 'SELECT user_id, unseen FROM user_inboxes WHERE user_id = ANY($1::text[])',
       values: [userIds],
     });
     return new Map(rows.map((row) => [row.user_id, row.unseen]));

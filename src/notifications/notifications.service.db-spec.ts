@@ -83,12 +83,12 @@ describe('NotificationsService on a real database', () => {
       expect(await service.unseenCount(userId)).toBe(0);
       const [first, second, third] = await postMany(userId, 3);
       expect(await service.unseenCount(userId)).toBe(3);
-      expect(await service.markSeen(userId, { ids: [first.id, first.id, 'nope', '99999999999999999999'] })).toEqual({ updated: 1, count: 2 });
+      expect(await service.markSeen(userId, { ids: [first.id, first.id, 'nope', '99999999999999999999'] })).toEqual({ updated: 1, count: 2, version: 4 });
       await service.remove(first.id);
       expect(await service.unseenCount(userId)).toBe(2);
       await service.remove(second.id);
       expect(await service.unseenCount(userId)).toBe(1);
-      expect(await service.markSeen(userId, { all: true })).toEqual({ updated: 1, count: 0 });
+      expect(await service.markSeen(userId, { all: true })).toEqual({ updated: 1, count: 0, version: 7 });
       await service.remove(third.id);
       expect(await service.unseenCount(userId)).toBe(0);
     });
@@ -97,8 +97,8 @@ describe('NotificationsService on a real database', () => {
       const [owner, other] = [newUser(), newUser()];
       const mine = await post(owner);
       const theirs = await post(other);
-      expect(await service.markSeen(owner, { ids: [mine.id, theirs.id] })).toEqual({ updated: 1, count: 0 });
-      expect(await service.markSeen(owner, { all: true })).toEqual({ updated: 0, count: 0 });
+      expect(await service.markSeen(owner, { ids: [mine.id, theirs.id] })).toEqual({ updated: 1, count: 0, version: 2 });
+      expect(await service.markSeen(owner, { all: true })).toEqual({ updated: 0, count: 0, version: 2 });
       expect(await service.unseenCount(other)).toBe(1);
     });
 

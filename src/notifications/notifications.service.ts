@@ -68,7 +68,12 @@ export class NotificationsService {
     return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]) : null };
   }
 
-  unseenCount(userId: string): Promise<number> {
+  async unseenCount(userId: string): Promise<number> {
+    return (await this.repository.unseenCount(userId)).count;
+  }
+
+  /** The unseen count with the inbox version it is as of. */
+  unseenCountAndVersion(userId: string): Promise<{ count: number; version: number }> {
     return this.repository.unseenCount(userId);
   }
 
@@ -83,7 +88,7 @@ export class NotificationsService {
    * of other users or already seen ones: not matched, not counted. A client can't tell a
    * malformed id from a deleted one anyway, and DELETE answers both alike (404).
    */
-  async markSeen(userId: string, target: SeenTarget): Promise<{ updated: number; count: number }> {
+  async markSeen(userId: string, target: SeenTarget): Promise<{ updated: number; count: number; version: number }> {
     let updated: number;
     if ('all' in target) {
       updated = await this.repository.markAllSeen(userId);
@@ -92,7 +97,7 @@ export class NotificationsService {
       updated = ids.length === 0 ? 0 : await this.repository.markSeen(userId, ids);
     }
     if (updated > 0) this.changes.publish([userId]);
-    return { updated, count: await this.repository.unseenCount(userId) };
+    return { updated, ...(await this.repository.unseenCount(userId)) };
   }
 
   async remove(id: string): Promise<void> {

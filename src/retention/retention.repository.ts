@@ -62,7 +62,7 @@ export class RetentionRepository {
         LIMIT ${policy.batchSize}
         FOR UPDATE SKIP LOCKED
       ), deleted_notifications AS (
-        -- Deleting unseen rows fires the statement trigger that lowers user_unseen_counts; the
+        -- Deleting unseen rows fires the statement trigger that lowers user_inboxes.unseen; the
         -- users it returns are announced to running servers after commit (RetentionService).
         DELETE FROM notifications
         WHERE id IN (SELECT id FROM expired_seen UNION ALL SELECT id FROM expired_unseen)

@@ -25,6 +25,8 @@ export class SeenResultDto {
   updated: number;
   @ApiProperty({ description: 'the unseen count now', example: 0 })
   count: number;
+  @ApiProperty({ description: "the user's inbox version the count is as of", example: 18 })
+  version: number;
 }
 
 /** Ids are any strings: one that cannot name a notification simply matches none (see NotificationsService.markSeen). */

@@ -28,6 +28,8 @@ export class UnseenCountDto {
   userId: string;
   @ApiProperty({ example: 3 })
   count: number;
+  @ApiProperty({ description: "the user's inbox version this count is as of", example: 17 })
+  version: number;
 }
 
 export function toNotificationDto(record: NotificationRecord): NotificationDto {
