@@ -14,7 +14,7 @@ type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]
 /**
  * Answers a device's requests (docs/protocol.md, Frames) whatever carries them: the WebSocket gateway
  * calls it per frame, the SSE transport per POST. Count frames are not its business: they
- * follow from the database (publisher → NOTIFY → bus → CountPusher).
+ * follow from the database (publisher → NOTIFY → bus → InboxDelivery).
  */
 @Injectable()
 export class DeviceProtocol {

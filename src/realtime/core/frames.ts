@@ -19,6 +19,31 @@ export interface Item {
   category?: string;
 }
 
+/** One category's counts, over notifications neither archived nor snoozed. */
+export interface CategoryCounts {
+  unseen: number;
+  unread: number;
+  total: number;
+}
+
+/** A user's counts as of `version` (docs/protocol.md, Protocol 2); `categories` lists those with total > 0. */
+export interface Counts extends CategoryCounts {
+  version: number;
+  categories: Record<string, CategoryCounts>;
+}
+
+export type ChangeType = 'created' | 'updated' | 'seen' | 'read' | 'unread' | 'archived' | 'unarchived' | 'snoozed' | 'unsnoozed' | 'deleted' | 'expired';
+
+/** One change of a user's inbox, the step from `version - 1` to `version`. */
+export interface Change {
+  version: number;
+  type: ChangeType;
+  at: string;
+  ids: string[];
+  /** For created, updated and unsnoozed: those of `ids` that still exist, as they are now. */
+  items?: Item[];
+}
+
 /** Each request's parameters once parsed and validated, by the request's name. */
 export interface DeviceRequests {
   unseenNotificationDataRequest: { limit: number };
@@ -51,9 +76,29 @@ export type RequestName = keyof DeviceRequests;
 
 export type DeviceRequest = { [K in RequestName]: { name: K; params: DeviceRequests[K]; requestId?: RequestId } }[RequestName];
 
+/** Protocol 1's count; over SSE only the count is written (see OutgoingFrame.sseEvent). */
 export interface CountFrame {
   newNotificationCountChanged: number;
+  version: number;
 }
+
+/** Protocol 2: the user's counts, first and after every change. */
+export interface CountsFrame {
+  counts: Counts;
+}
+
+/** Protocol 2: one change, in version order. */
+export interface ChangeFrame {
+  change: Change;
+}
+
+/** The changes after the version asked for are no longer kept: the device reloads its state. */
+export interface ResyncFrame {
+  resync: { version: number };
+}
+
+/** What delivery pushes without being asked. */
+export type PushedFrame = CountFrame | CountsFrame | ChangeFrame | ResyncFrame;
 
 /** `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later. */
 export interface ErrorFrame {
@@ -63,4 +108,4 @@ export interface ErrorFrame {
 
 export type AnswerFrame = DeviceAnswers[RequestName] & { requestId?: RequestId };
 
-export type ServerFrame = CountFrame | AnswerFrame | ErrorFrame;
+export type ServerFrame = PushedFrame | AnswerFrame | ErrorFrame;
