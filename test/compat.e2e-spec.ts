@@ -359,14 +359,9 @@ describe('compatibility with the earlier servers', () => {
     });
     afterEach(() => client.end());
 
-    /**
-     * Inserts a row in an open transaction: it gets its id and created_at now and becomes visible
-     * only at COMMIT. Already seen, so that it holds no lock on the user's unseen count, which would
-     * make the user's next inserts wait for it (the stream shows seen and unseen alike).
-     */
-    const insertUncommitted = async (userId: string, data: unknown) => {
+    /** Opens the transaction whose start time the row inserted later in it gets as created_at. */
+    const begin = async () => {
       await client.query('BEGIN');
-      await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [userId, JSON.stringify(data)]);
       // The notifications pushed next must be created later than it.
       const {
         rows: [{ started }],
@@ -374,13 +369,22 @@ describe('compatibility with the earlier servers', () => {
       await clockPasses(started, () => databaseNow(databaseUrl));
     };
 
+    /**
+     * Inserts a row in the open transaction: created before the rows committed since it began, it
+     * becomes visible only at COMMIT. Inserted after them, because it locks the user's inbox row
+     * (the version) to the commit: the user's later inserts would wait for it.
+     */
+    const insertUncommitted = (userId: string, data: unknown) =>
+      client.query('INSERT INTO notifications (user_id, data) VALUES ($1, $2::jsonb)', [userId, JSON.stringify(data)]);
+
     it('is still sent, once, and in creation order: later ones wait for it while it is open', async () => {
       const user = newUser();
       const device = track(await connectEventStream(a, user, { timestamp: 0 }));
       const counted = track(await connectCounted(a, user));
-      await insertUncommitted(user, 'slow');
+      await begin();
       await push(user, { message: 'fast 1' }).expect(200);
       await push(user, { message: 'fast 2' }).expect(200);
+      await insertUncommitted(user, 'slow');
       // The announcement that pokes the stream has reached this instance (the exact hold is shown
       // in src/realtime/notifier/event-stream.db-spec.ts, which sees the stream's reads).
       await counted.waitForCount(2);
@@ -399,8 +403,9 @@ describe('compatibility with the earlier servers', () => {
     it('does not stall delivery behind a transaction left open: past 2 s the later ones go out, and the late one once, when it comes', async () => {
       const user = newUser();
       const device = track(await connectEventStream(a, user, { timestamp: 0 }));
-      await insertUncommitted(user, 'very slow');
+      await begin();
       await push(user, { message: 'fast' }).expect(200);
+      await insertUncommitted(user, 'very slow');
       expect((await waitForEvents(device, 1)).map((event) => event.payload)).toEqual(['fast']);
       await client.query('COMMIT');
       await push(user, { message: 'after' }).expect(200);

@@ -36,7 +36,21 @@ describe('notifications REST API', () => {
       expect(response.body).toEqual({ notifications: [{ id: expect.stringMatching(/^[1-9]\d*$/), userId, createdAt: expect.stringMatching(ISO_8601) }] });
       const [created] = response.body.notifications;
       expect(await list(userId)).toEqual({
-        items: [{ id: created.id, userId, data: { title: 'Hello' }, category: 'greeting', createdAt: created.createdAt, seenAt: null }],
+        items: [
+          {
+            id: created.id,
+            userId,
+            data: { title: 'Hello' },
+            category: 'greeting',
+            createdAt: created.createdAt,
+            seenAt: null,
+            readAt: null,
+            archivedAt: null,
+            updatedAt: null,
+            expiresAt: null,
+            key: null,
+          },
+        ],
         nextCursor: null,
       });
       expect(await count(userId)).toBe(1);

@@ -1,17 +1,20 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { referenceUnexpectedError } from '../common/error-reference.js';
-import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
+import { ConflictError, GoneError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
 
 export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** 410 only: the current version the client must reload at. */
+  version?: number;
 }
 
 const DOMAIN_STATUS = new Map<Function, HttpStatus>([
   [NotFoundError, HttpStatus.NOT_FOUND],
   [ConflictError, HttpStatus.CONFLICT],
+  [GoneError, HttpStatus.GONE],
   [InvalidInputError, HttpStatus.BAD_REQUEST],
   [PayloadTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
   [UnavailableError, HttpStatus.SERVICE_UNAVAILABLE],
@@ -43,7 +46,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const domainStatus = exception instanceof Error ? DOMAIN_STATUS.get(exception.constructor) : undefined;
     if (domainStatus !== undefined) {
-      return { statusCode: domainStatus, error: reasonPhrase(domainStatus), message: (exception as Error).message };
+      const body = { statusCode: domainStatus, error: reasonPhrase(domainStatus), message: (exception as Error).message };
+      return exception instanceof GoneError ? { ...body, version: exception.version } : body;
     }
     return { statusCode: 500, error: reasonPhrase(500), message: referenceUnexpectedError(during, exception) };
   }

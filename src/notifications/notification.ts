@@ -7,6 +7,12 @@ export interface NotificationRecord {
   category: string | null;
   createdAt: Date;
   seenAt: Date | null;
+  readAt: Date | null;
+  archivedAt: Date | null;
+  /** Set when it was replaced by key. */
+  updatedAt: Date | null;
+  expiresAt: Date | null;
+  key: string | null;
 }
 
 export interface CreatedNotification {
@@ -22,9 +28,13 @@ export interface NewNotifications {
   idempotencyKey?: string;
 }
 
-export type NotificationState = 'unseen' | 'seen' | 'all';
+/**
+ * What a list shows. All but `archived` and `snoozed` are over the inbox: notifications neither
+ * archived nor snoozed (`all` is every one of those). Expired ones are never listed.
+ */
+export type NotificationState = 'unseen' | 'seen' | 'unread' | 'read' | 'archived' | 'snoozed' | 'all';
 
-export const NOTIFICATION_STATES: readonly NotificationState[] = ['unseen', 'seen', 'all'];
+export const NOTIFICATION_STATES: readonly NotificationState[] = ['unseen', 'seen', 'unread', 'read', 'archived', 'snoozed', 'all'];
 
 /** Where a page ends: the keyset of the last notification returned (newest-first order). */
 export interface PagePosition {

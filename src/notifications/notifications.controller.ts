@@ -29,7 +29,7 @@ export class NotificationsController {
   @Get('users/:userId/notifications')
   @ApiOkResponse({ type: NotificationPageDto, description: 'newest first; follow nextCursor for the next page' })
   async list(@Param('userId', UserIdPipe) userId: string, @Query() query: ListNotificationsQuery) {
-    return toNotificationPageDto(await this.notifications.list(userId, query));
+    return toNotificationPageDto(await this.notifications.list(userId, { state: query.state, limit: query.limit, cursor: query.cursor, categories: query.category }));
   }
 
   @Get('users/:userId/unseen-count')

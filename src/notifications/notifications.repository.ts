@@ -4,6 +4,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
+import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
 
 interface CreatedRow {
   /** Read as text (`id::text`): JavaScript numbers lose precision past 2^53. */
@@ -16,6 +17,16 @@ interface NotificationRow extends CreatedRow {
   data: unknown;
   category: string | null;
   seen_at: Date | null;
+  read_at: Date | null;
+  archived_at: Date | null;
+  updated_at: Date | null;
+  expires_at: Date | null;
+  key: string | null;
+}
+
+export interface ListFilter {
+  state: NotificationState;
+  categories?: readonly string[];
 }
 
 export interface SettledHorizon {
@@ -32,15 +43,7 @@ export interface NotificationRows {
 }
 
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
-const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at`;
-
-// Each state names its partial index's predicate literally: the planner only picks a partial
-// index when the query's WHERE implies the index's, which a bound parameter never does.
-const STATE_FILTER: Record<NotificationState, Prisma.Sql> = {
-  unseen: Prisma.sql`AND seen_at IS NULL`,
-  seen: Prisma.sql`AND seen_at IS NOT NULL`,
-  all: Prisma.empty,
-};
+const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at, read_at, archived_at, updated_at, expires_at, key`;
 
 /**
  * All SQL on "notifications". The counts and versions are written by the table's triggers (see
@@ -124,18 +127,29 @@ export class NotificationsRepository {
     return found.map(toCreated);
   }
 
-  /** Newest first, strictly after `after`; the row comparison is an index condition, so deep pages cost no more than the first. */
-  async page(userId: string, state: NotificationState, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
+  /**
+   * Newest first, strictly after `after`; the row comparison is an index condition, so deep
+   * pages cost no more than the first. `categories`: only these (undefined: any).
+   */
+  async page(userId: string, filter: ListFilter, limit: number, after: PagePosition | undefined): Promise<NotificationRecord[]> {
     const start = after ? Prisma.sql`AND (created_at, id) < (${after.createdAt}::timestamptz, ${after.id}::bigint)` : Prisma.empty;
+    const categories = filter.categories ? Prisma.sql`AND category = ANY(${filter.categories}::text[])` : Prisma.empty;
     const { rows } = await this.prisma.query<NotificationRow>(Prisma.sql`
       SELECT ${COLUMNS} FROM notifications
-      WHERE user_id = ${userId} ${STATE_FILTER[state]} ${start}
+      WHERE user_id = ${userId} AND ${STATE_CONDITIONS[filter.state]} AND ${NOT_EXPIRED} ${categories} ${start}
       ORDER BY created_at DESC, notifications.id DESC
       LIMIT ${limit}`);
     return rows.map(toRecord);
   }
 
   /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
+  /** Those of `ids` that are this user's, in no particular order. */
+  async findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
+    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
+      SELECT ${COLUMNS} FROM notifications WHERE user_id = ${userId} AND id = ANY(${ids}::bigint[])`;
+    return rows.map(toRecord);
+  }
+
   async unseenCount(userId: string): Promise<{ count: number; version: number }> {
     const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
@@ -271,7 +285,19 @@ function toCreated(row: CreatedRow): CreatedNotification {
 }
 
 function toRecord(row: NotificationRow): NotificationRecord {
-  return { id: row.id, userId: row.user_id, data: row.data, category: row.category, createdAt: row.created_at, seenAt: row.seen_at };
+  return {
+    id: row.id.toString(),
+    userId: row.user_id,
+    data: row.data,
+    category: row.category,
+    createdAt: row.created_at,
+    seenAt: row.seen_at,
+    readAt: row.read_at,
+    archivedAt: row.archived_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    key: row.key,
+  };
 }
 
 function newestFirst(a: NotificationRecord, b: NotificationRecord): number {

@@ -12,6 +12,8 @@ export type { CreatedNotification, NewNotifications, NotificationRecord, Notific
 
 export interface ListQuery {
   state: NotificationState;
+  /** Only these categories; undefined: any. */
+  categories?: string[];
   limit: number;
   cursor?: string;
 }
@@ -63,9 +65,15 @@ export class NotificationsService {
   async list(userId: string, query: ListQuery): Promise<{ items: NotificationRecord[]; nextCursor: string | null }> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && after === undefined) throw new InvalidInputError('cursor: not a cursor returned by this service');
-    const rows = await this.repository.page(userId, query.state, query.limit + 1, after);
+    const rows = await this.repository.page(userId, { state: query.state, categories: query.categories }, query.limit + 1, after);
     const items = rows.slice(0, query.limit);
     return { items, nextCursor: rows.length > query.limit ? encodeCursor(items[items.length - 1]) : null };
+  }
+
+  /** Those of `ids` that are this user's (ids that cannot name a notification match none). */
+  findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
+    const valid = ids.filter(isNotificationId);
+    return valid.length === 0 ? Promise.resolve([]) : this.repository.findByIds(userId, valid);
   }
 
   async unseenCount(userId: string): Promise<number> {

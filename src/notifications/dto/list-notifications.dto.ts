@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsString, Length } from 'class-validator';
 import { NOTIFICATION_STATES, type NotificationState } from '../notification.js';
 import { IsIntBetween, IsOmittable } from './validation.js';
 
 const MAX_PAGE_SIZE = 500;
+const MAX_CATEGORIES = 100;
 
 export class ListNotificationsQuery {
   @ApiPropertyOptional({ enum: NOTIFICATION_STATES, default: 'all' })
@@ -16,6 +17,16 @@ export class ListNotificationsQuery {
   @Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value), { toClassOnly: true })
   @IsIntBetween(1, MAX_PAGE_SIZE)
   limit: number = 50;
+
+  // `?category=a&category=b` arrives as an array, a single `?category=a` as a string.
+  @ApiPropertyOptional({ description: 'only these categories (repeat the parameter for several)', type: [String], maxItems: MAX_CATEGORIES })
+  @Transform(({ value }) => (typeof value === 'string' ? [value] : value), { toClassOnly: true })
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(MAX_CATEGORIES)
+  @IsString({ each: true })
+  @Length(1, 255, { each: true })
+  category?: string[];
 
   @ApiPropertyOptional({ description: "the previous page's nextCursor" })
   @IsOmittable()

@@ -14,6 +14,16 @@ export class NotificationDto {
   createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   seenAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'reading also marks seen; null again when marked unread' })
+  readAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'archived: out of the inbox, its counts and its lists but `archived`' })
+  archivedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it was last replaced by key' })
+  updatedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  expiresAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'its replace-by-key key' })
+  key: string | null;
 }
 
 export class NotificationPageDto {
@@ -40,6 +50,11 @@ export function toNotificationDto(record: NotificationRecord): NotificationDto {
     category: record.category,
     createdAt: record.createdAt.toISOString(),
     seenAt: record.seenAt?.toISOString() ?? null,
+    readAt: record.readAt?.toISOString() ?? null,
+    archivedAt: record.archivedAt?.toISOString() ?? null,
+    updatedAt: record.updatedAt?.toISOString() ?? null,
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    key: record.key,
   };
 }
 

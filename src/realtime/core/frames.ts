@@ -17,6 +17,12 @@ export interface Item {
   seen_date?: string;
   /** Absent when the notification has none. */
   category?: string;
+  /** Each of these is present only when set. */
+  read_date?: string;
+  archive_date?: string;
+  update_date?: string;
+  expire_date?: string;
+  key?: string;
 }
 
 /** One category's counts, over notifications neither archived nor snoozed. */

@@ -89,9 +89,11 @@ describe('EventStream', () => {
     const user = newUser();
     const { stream, payloads, pagesRead } = open(user);
     const started = await other.begin();
-    await other.insertSeenNotification(user, 'slow');
     await clockPasses(started, databaseNow);
     await newNotification(notifications, user, 'fast');
+    // Created at the transaction's start, before "fast"; inserted after it, because it holds the
+    // user's inbox row (the version) to its commit, which the insert of "fast" would wait for.
+    await other.insertSeenNotification(user, 'slow');
     stream.poke();
     // A pass reads again only after the previous one ended: the second read proves the first held it back.
     await eventually(() => pagesRead.filter((page) => page.includes('fast')).length >= 2, 'two passes over the held notification');
