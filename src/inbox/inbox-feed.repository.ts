@@ -1,34 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import type { NotificationRecord } from '../notifications/notification.js';
-
-/** A notification as a change carries it, with the inbox marks. */
-export type FeedRecord = NotificationRecord & { readAt: Date | null; archivedAt: Date | null; updatedAt: Date | null; expiresAt: Date | null; key: string | null };
-
-export interface FeedCounts {
-  version: number;
-  unseen: number;
-  unread: number;
-  total: number;
-  categories: Record<string, { unseen: number; unread: number; total: number }>;
-}
-
-export interface FeedChange {
-  version: number;
-  type: string;
-  at: Date;
-  ids: string[];
-  /** For created, updated and unsnoozed: those of `ids` that still exist, as they are now, in id order. */
-  items?: FeedRecord[];
-}
+import type { Change, ChangeType, Counts } from './inbox.js';
 
 /** One user's part of a delivery read: its counts, and its changes after the version asked for. */
 export interface Feed {
-  counts: FeedCounts;
+  counts: Counts;
   /** The highest version whose change retention deleted: changes after it are all kept. */
   prunedVersion: number;
   /** Oldest first, consecutive from the version after `after`, at most the page size; empty when none was asked for. */
-  changes: FeedChange[];
+  changes: Change[];
 }
 
 export interface FeedRequest {
@@ -44,8 +25,8 @@ interface FeedRow {
   unseen: number;
   unread: number;
   total: number;
-  categories: FeedCounts['categories'];
-  changes: { version: string; type: string; at: string; ids: string[]; items: ItemJson[] | null }[];
+  categories: Counts['categories'];
+  changes: { version: string; type: ChangeType; at: string; ids: string[]; items: ItemJson[] | null }[];
 }
 
 interface ItemJson {
@@ -63,7 +44,7 @@ interface ItemJson {
 }
 
 /**
- * The batched read behind live delivery (src/realtime/core/inbox-delivery.ts): for many users in
+ * The batched read behind live delivery (src/realtime/core/inbox-delivery.ts), beside InboxRepository's one-user reads: for many users in
  * one round trip, each one's counts and the page of its changes after a version, with the
  * notifications of created/updated/unsnoozed changes as they are now. One statement is one
  * snapshot: the changes read end at or below the counts' version, and every change up to that
@@ -119,7 +100,7 @@ function toFeed(row: FeedRow): Feed {
   };
 }
 
-function toRecord(item: ItemJson): FeedRecord {
+function toRecord(item: ItemJson): NotificationRecord {
   return {
     id: item.id,
     userId: item.user_id,

@@ -24,6 +24,8 @@ const FRAME_TYPES: Record<FrameType, true> = {
   webhook: true,
   pushSubscription: true,
   pushUnsubscribed: true,
+  changes: true,
+  marked: true,
 };
 const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
 const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;

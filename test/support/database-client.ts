@@ -32,6 +32,12 @@ export class DatabaseClient {
     await this.client.query('UPDATE notifications SET created_at = $1 WHERE id = $2::bigint', [createdAt, id]);
   }
 
+  /** As if the retention job had deleted the user's changes up to `version` (the log then answers 410/resync below it). */
+  async setPrunedVersion(userId: string, version: number): Promise<void> {
+    await this.client.query('DELETE FROM inbox_changes WHERE user_id = $1 AND version <= $2', [userId, version]);
+    await this.client.query('UPDATE user_inboxes SET pruned_version = $2 WHERE user_id = $1', [userId, version]);
+  }
+
   /** One NOTIFY per payload on `channel`, as any client may send. */
   async notify(channel: string, payloads: readonly string[]): Promise<void> {
     await this.client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channel, payloads]);

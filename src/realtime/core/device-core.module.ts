@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '../../bus/bus.module.js';
+import { InboxModule } from '../../inbox/inbox.module.js';
 import { NotificationsModule } from '../../notifications/notifications.module.js';
 import { PushModule } from '../../push/push.module.js';
 import { WebhooksModule } from '../../webhooks/webhooks.module.js';
@@ -7,7 +8,6 @@ import { ConnectionsService } from './connections.service.js';
 import { DeviceProtocol } from './device-protocol.js';
 import { DeviceRegistry } from './device-registry.js';
 import { InboxDelivery } from './inbox-delivery.js';
-import { InboxFeedRepository } from '../../inbox/inbox-feed.repository.js';
 
 /**
  * The transport-neutral device core: who is connected (registry), what they may ask
@@ -15,8 +15,8 @@ import { InboxFeedRepository } from '../../inbox/inbox-feed.repository.js';
  * and only translates between its wire format and these.
  */
 @Module({
-  imports: [BusModule, NotificationsModule, WebhooksModule, PushModule],
-  providers: [DeviceRegistry, InboxDelivery, InboxFeedRepository, DeviceProtocol, ConnectionsService],
+  imports: [BusModule, NotificationsModule, InboxModule, WebhooksModule, PushModule],
+  providers: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
   exports: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
 })
 export class DeviceCoreModule {}

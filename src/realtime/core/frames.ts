@@ -1,3 +1,7 @@
+import type { ChangeType, Counts, MarkTarget } from '../../inbox/inbox.js';
+
+export type { CategoryCounts, ChangeType, Counts } from '../../inbox/inbox.js';
+
 /**
  * The device protocol's frames (docs/protocol.md, Frames), independent of the transport that carries them:
  * the WebSocket gateway and the SSE transport send exactly these.
@@ -25,21 +29,6 @@ export interface Item {
   key?: string;
 }
 
-/** One category's counts, over notifications neither archived nor snoozed. */
-export interface CategoryCounts {
-  unseen: number;
-  unread: number;
-  total: number;
-}
-
-/** A user's counts as of `version` (docs/protocol.md, Protocol 2); `categories` lists those with total > 0. */
-export interface Counts extends CategoryCounts {
-  version: number;
-  categories: Record<string, CategoryCounts>;
-}
-
-export type ChangeType = 'created' | 'updated' | 'seen' | 'read' | 'unread' | 'archived' | 'unarchived' | 'snoozed' | 'unsnoozed' | 'deleted' | 'expired';
-
 /** One change of a user's inbox, the step from `version - 1` to `version`. */
 export interface Change {
   version: number;
@@ -60,6 +49,10 @@ export interface DeviceRequests {
   /** `{"webpush": …}` or `{"fcm": …}`, checked by the push service. */
   pushSubscribeRequest: { subscription: Record<string, unknown> };
   pushUnsubscribeRequest: { id: string };
+  countsRequest: Record<string, never>;
+  changesRequest: { since: number; limit: number };
+  /** Checked as the REST body of POST /api/users/:userId/notifications/mark is. */
+  markRequest: MarkTarget;
 }
 
 /** Each request's answer, by the request's name. */
@@ -70,6 +63,10 @@ export interface DeviceAnswers {
   webhookRequest: { webhook: WebhookFrameBody };
   pushSubscribeRequest: { pushSubscription: { id: string } };
   pushUnsubscribeRequest: { pushUnsubscribed: { id: string } };
+  countsRequest: CountsFrame;
+  /** Or, when the changes after `since` are no longer kept, a resync. */
+  changesRequest: { changes: { changes: Change[]; version: number; hasMore: boolean } } | ResyncFrame;
+  markRequest: { marked: { updated: number; counts: Counts } };
 }
 
 /** A new webhook URL of the device's user (docs/api.md, Webhook URLs); the only time its secret is shown. */

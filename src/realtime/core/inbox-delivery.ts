@@ -3,7 +3,7 @@ import { Bus } from '../../bus/bus.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InboxFeedRepository, type Feed, type FeedRequest } from '../../inbox/inbox-feed.repository.js';
 import { Metrics } from '../../metrics/metrics.js';
-import { toChange, toCounts } from './change.mapper.js';
+import { toChange } from './change.mapper.js';
 import type { DeviceConnection } from './device-connection.js';
 import { DeviceRegistry } from './device-registry.js';
 import type { PushedFrame } from './frames.js';
@@ -216,7 +216,7 @@ class FrameCache {
   }
 
   sendCounts(connection: DeviceConnection, position: Position): void {
-    this.write((this.counts ??= new OutgoingFrame({ counts: toCounts(this.feed.counts) })), connection);
+    this.write((this.counts ??= new OutgoingFrame({ counts: this.feed.counts })), connection);
     position.cursor = position.countsVersion = this.feed.counts.version;
   }
 
