@@ -55,18 +55,22 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
     const post = async (n: number) => {
       const pns = instances[n % 2];
       if (n % HELD_EVERY === HELD_EVERY - 1) {
-        // Created (id and created_at) now, visible only after later ones are. Seen, so it holds
-        // no lock on the user's unseen count that would make the others wait for it.
+        // Created (created_at) at its transaction's start, visible only after later ones are.
+        // Inserted at the end of its transaction: the insert holds the user's inbox row (the
+        // version) to the commit, so the others would wait for it instead of overtaking it.
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         try {
           await client.query('BEGIN');
-          await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [user, JSON.stringify({ n })]);
+          // Its start time stamps created_at; inserted last, because the insert holds the user's
+          // inbox row (the version) to the commit and would make the later posts wait for it.
+          await client.query('SELECT now()');
           // Committed only after 1 to 3 later posts were (or once only held ones are still posting).
           const commitAfter = posted + 1 + Math.floor(random() * 3);
           held += 1;
           await eventually(() => posted >= commitAfter || inFlight === held, `${commitAfter} notifications posted`);
           held -= 1;
+          await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [user, JSON.stringify({ n })]);
           await client.query('COMMIT');
         } finally {
           await client.end();
