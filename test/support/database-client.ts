@@ -49,6 +49,12 @@ export class DatabaseClient {
     return rows[0]?.indexdef;
   }
 
+  /** Every notification row in the database, however it got there. */
+  async notificationCount(): Promise<number> {
+    const { rows } = await this.client.query<{ count: string }>('SELECT count(*) AS count FROM notifications');
+    return Number(rows[0].count);
+  }
+
   end(): Promise<void> {
     return this.client.end();
   }
