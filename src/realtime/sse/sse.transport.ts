@@ -5,7 +5,7 @@ import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
 import { DeviceRegistry, type Refusal } from '../core/device-registry.js';
 import { rateLimitedFrame, type RequestRate } from '../core/request-limits.js';
-import { TokenBuckets } from '../../webhooks/token-buckets.js';
+import { TokenBuckets } from '../../common/token-buckets.js';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
 import { Rounds } from '../core/rounds.js';
 import { Metrics } from '../../metrics/metrics.js';
