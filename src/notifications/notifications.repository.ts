@@ -142,7 +142,6 @@ export class NotificationsRepository {
     return rows.map(toRecord);
   }
 
-  /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
   /** Those of `ids` that are this user's, in no particular order. */
   async findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
     const rows = await this.prisma.$queryRaw<NotificationRow[]>`
@@ -150,6 +149,7 @@ export class NotificationsRepository {
     return rows.map(toRecord);
   }
 
+  /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
   async unseenCount(userId: string): Promise<{ count: number; version: number }> {
     const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
@@ -166,19 +166,30 @@ export class NotificationsRepository {
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
-  async markSeen(userId: string, ids: readonly string[]): Promise<number> {
-    const { rowCount } = await this.prisma.query(Prisma.sql`
+  markSeen(userId: string, ids: readonly string[]): Promise<number> {
+    return this.markUnseenSeen(userId, Prisma.sql`id = ANY(${ids}::bigint[])`);
+  }
+
+  markAllSeen(userId: string): Promise<number> {
+    return this.markUnseenSeen(userId, Prisma.raw('true'));
+  }
+
+  /**
+   * Locks the rows in id order first, as the inbox marks do (InboxRepository.mark): two marks
+   * over overlapping rows that locked them in different orders would deadlock.
+   */
+  private markUnseenSeen(userId: string, selected: Prisma.Sql): Promise<number> {
+    return this.prisma.$executeRaw`
+      WITH target AS (
+        SELECT id FROM notifications
+        WHERE user_id = ${userId} AND seen_at IS NULL AND ${selected}
+        ORDER BY id
+        FOR UPDATE)
       UPDATE notifications SET seen_at = now()
-      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`);
-    return rowCount ?? 0;
+      FROM target WHERE notifications.id = target.id`;
   }
 
-  async markAllSeen(userId: string): Promise<number> {
-    const { rowCount } = await this.prisma.query(Prisma.sql`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`);
-    return rowCount ?? 0;
-  }
-
-  /** The deleted notification's user, and whether its deletion changed that user's unseen count. */
+  /** The deleted notification's user. */
   async delete(id: string): Promise<{ userId: string } | undefined> {
     const { rows: [deleted] } = await this.prisma.query<{ user_id: string }>(Prisma.sql`
       DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id`);
@@ -231,9 +242,16 @@ export class NotificationsRepository {
         WHERE user_id = ${userId} AND created_at > ${after}::timestamptz
         ORDER BY created_at DESC, id DESC
         LIMIT ${limit}),
+      -- Locked in id order, as every multi-row mark locks (InboxRepository.mark): in page order
+      -- this would deadlock with a mark holding some of the same rows.
+      locked AS (
+        SELECT notifications.id FROM notifications JOIN page ON notifications.id = page.id
+        WHERE notifications.seen_at IS NULL
+        ORDER BY notifications.id
+        FOR UPDATE OF notifications),
       taken AS (
         UPDATE notifications SET seen_at = now()
-        FROM page WHERE notifications.id = page.id AND notifications.seen_at IS NULL
+        FROM locked WHERE notifications.id = locked.id
         RETURNING ${COLUMNS})
       SELECT taken.*, true AS taken FROM taken
       UNION ALL
