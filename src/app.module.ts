@@ -18,13 +18,16 @@ import { SseModule } from './realtime/sse/sse.module.js';
 import { WebSocketModule } from './realtime/websocket/websocket.module.js';
 import { StatusModule } from './status/status.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
+import { EventHooksModule } from './event-hooks/event-hooks.module.js';
+import { PreferencesModule } from './preferences/preferences.module.js';
+import { StatsModule } from './stats/stats.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, InboxModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, PushModule, PushDeliveryModule, ClientAssetsModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, InboxModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, PushModule, PushDeliveryModule, EventHooksModule, PreferencesModule, StatsModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

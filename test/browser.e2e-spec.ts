@@ -8,6 +8,7 @@ import { createTestDatabase } from './support/database';
 import { postNotification, registerTicket, unseenCount } from './support/devices';
 import { newUser } from './support/factories';
 import { startProxy, type HttpProxy } from './support/http-proxy';
+import { DEADLINE_MS } from './support/waiters';
 
 /** Debian's chromium; CI installs it (.ci/run). Playwright's own browser download cannot work here. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -15,6 +16,8 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 const PUBLIC_URL = 'https://pns.example.com';
 /** Waits poll on a timer: the default, animation frames, stalls in background tabs. */
 const POLL_MS = 20;
+/** The longest reconnection delay of the WebSocket test's client. */
+const MAX_RECONNECT_DELAY_MS = 100;
 
 /** What a page records of the client it runs (see startClient). */
 interface Recorded {
@@ -52,7 +55,7 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1180, height: 640 } });
-    context.setDefaultTimeout(5000);
+    context.setDefaultTimeout(DEADLINE_MS);
   });
   afterEach(() => context?.close());
   afterAll(async () => {
@@ -88,7 +91,7 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
     await tabs[0].bringToFront();
     await tabs[0].click('#bell');
     await waitForItems(tabs[0], 5);
-    await Promise.all(tabs.map((tab) => tab.locator('#badge').waitFor({ state: 'hidden', timeout: 5000 })));
+    await Promise.all(tabs.map((tab) => tab.locator('#badge').waitFor({ state: 'hidden' })));
     expect(await unseenCount(pns, user)).toBe(0);
     expect(await tabs[0].locator('#items li.fresh .title').allTextContents()).toEqual([
       'Build #318 passed on main',
@@ -163,7 +166,7 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
     const ticket = await registerTicket(pns, user);
     for (const n of [1, 2, 3]) await postNotification(pns, user, n);
     const page = await loadClient(context, forwarding.url);
-    await startClient(page, { connectionId: ticket, reconnectDelayMs: { min: 50 } });
+    await startClient(page, { connectionId: ticket, reconnectDelayMs: { min: 50, max: MAX_RECONNECT_DELAY_MS } });
     await page.waitForFunction(() => window.client.count === 3);
     expect(await page.evaluate(() => window.client.transport)).toBe('websocket');
 
@@ -202,8 +205,19 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
 
     await request(pns.baseUrl).delete(`/api/users/${user}/connections`).set(auth).expect(200, { dropped: 1 });
     await page.waitForFunction(() => window.client.state === 'closed');
-    // Far longer than the reconnection delay (50-100 ms here): had it reconnected, it would have.
-    await page.waitForTimeout(300);
+    // A second client on the same ticket, started once the longest reconnection delay has passed:
+    // by the time it is open, a reconnection of the first would be too, and pns would drop both.
+    await page.evaluate(
+      ([connectionId, delayMs]) =>
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            const control = window.createClient({ connectionId, transport: 'websocket' });
+            control.on('open', () => resolve());
+          }, delayMs),
+        ),
+      [ticket, MAX_RECONNECT_DELAY_MS] as const,
+    );
+    await request(pns.baseUrl).delete(`/api/users/${user}/connections`).set(auth).expect(200, { dropped: 1 });
     expect(await page.evaluate(() => ({ closes: window.recorded.closes.slice(1), opens: window.recorded.opens.length }))).toEqual({
       closes: [{ code: 4001, reason: 'dropped by the application', reconnecting: false }],
       opens: 2,

@@ -55,22 +55,20 @@ describe('/subscribe_to_events replay and live delivery under concurrent ingest'
     const post = async (n: number) => {
       const pns = instances[n % 2];
       if (n % HELD_EVERY === HELD_EVERY - 1) {
-        // Created (created_at) at its transaction's start, visible only after later ones are.
-        // Inserted at the end of its transaction: the insert holds the user's inbox row (the
-        // version) to the commit, so the others would wait for it instead of overtaking it.
+        // Created now (its created_at is its transaction's start), visible only after later ones
+        // are. Inserted just before its commit: the insert holds the user's inbox row (the
+        // version) to the commit, which the others' inserts would wait for.
         const client = new pg.Client({ connectionString: databaseUrl });
         await client.connect();
         try {
           await client.query('BEGIN');
-          // Its start time stamps created_at; inserted last, because the insert holds the user's
-          // inbox row (the version) to the commit and would make the later posts wait for it.
           await client.query('SELECT now()');
           // Committed only after 1 to 3 later posts were (or once only held ones are still posting).
           const commitAfter = posted + 1 + Math.floor(random() * 3);
           held += 1;
           await eventually(() => posted >= commitAfter || inFlight === held, `${commitAfter} notifications posted`);
           held -= 1;
-          await client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [user, JSON.stringify({ n })]);
+          await client.query('INSERT INTO notifications (user_id, data) VALUES ($1, $2::jsonb)', [user, JSON.stringify({ n })]);
           await client.query('COMMIT');
         } finally {
           await client.end();

@@ -45,7 +45,8 @@ describe('health', () => {
       await request(pns.baseUrl).get('/health/ready').expect(503);
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(900);
-      expect(elapsed).toBeLessThan(2000);
+      // The ping's 1 s timeout, with room for a loaded machine; a hung ping would never answer.
+      expect(elapsed).toBeLessThan(4000);
       await request(pns.baseUrl).get('/health/live').expect(200);
     } finally {
       await database.freeze(false);
@@ -61,8 +62,8 @@ describe('health', () => {
     const started = performance.now();
     const notReady = await request(pns.baseUrl).get('/health/ready').expect(503);
     expect(notReady.body).toEqual({ statusCode: 503, error: 'Service Unavailable', message: 'not ready: database down' });
-    // Within the ping's 1 s timeout, not however long the pool would wait.
-    expect(performance.now() - started).toBeLessThan(1500);
+    // Within the ping's 1 s timeout (with room for a loaded machine), not the pool's 5 s connection timeout.
+    expect(performance.now() - started).toBeLessThan(4000);
     await request(pns.baseUrl).get('/health/live').expect(200);
 
     database = await startEmbeddedPostgresProcess(build, dataDir, database.port);

@@ -70,7 +70,8 @@ describe('several instances on one database', () => {
       await request(a.baseUrl).delete(`/api/users/${user}/connections`).set(auth).expect(200, { dropped: 1 });
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThan(1_900);
-      expect(elapsed).toBeLessThan(3_000);
+      // The 2 s wait for replies, with room for a loaded machine, not a wait for the ghost.
+      expect(elapsed).toBeLessThan(5_000);
       expect(await device.waitForClose()).toBe(4001);
     } finally {
       await ghost.end();

@@ -118,10 +118,8 @@ describe('graceful shutdown', () => {
   it('on SIGTERM closes devices with 1001 and exits 0 within 10 s', async () => {
     const server = await startServerProcess({ DATABASE_URL: await createTestDatabase() });
     const user = newUser();
-    const connectionId = `ticket-${user}`;
-    await request(server.baseUrl).put(`/api/${user}/register`).query({ connectionId }).set(auth).expect(200);
-    const devices = await Promise.all([1, 2, 3].map(() => Device.connect(server.wsUrl, { path: `/subscribe?connectionId=${connectionId}` })));
-    await Promise.all(devices.map((device) => device.nextFrame(() => true, { since: 0 })));
+    const ticket = await registerTicket(server, user);
+    const devices = await Promise.all([1, 2, 3].map(() => connectCounted(server, user, { ticket })));
 
     const started = Date.now();
     server.child.kill('SIGTERM');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { auth } from './support/app';
 import { createTestDatabase } from './support/database';
-import { Device } from './support/device';
+import { connectDevice } from './support/devices';
 import { newUser } from './support/factories';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from './support/server-process';
 import { eventually } from './support/waiters';
@@ -36,12 +36,6 @@ function postUntilStopped(baseUrl: string, userId: string, concurrency: number) 
   };
 }
 
-async function connectWithTicket(server: ServerProcess, userId: string): Promise<Device> {
-  const connectionId = `ticket-${userId}`;
-  await request(server.baseUrl).put(`/api/${encodeURIComponent(userId)}/register`).query({ connectionId }).set(auth).expect(200);
-  return Device.connect(server.wsUrl, { path: `/subscribe?connectionId=${connectionId}` });
-}
-
 async function expectNothingLost(server: ServerProcess, userId: string, acknowledged: string[]): Promise<void> {
   const stored = new Set<string>();
   let cursor: string | null = null;
@@ -57,7 +51,7 @@ async function expectNothingLost(server: ServerProcess, userId: string, acknowle
   expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
 
   // The count a reconnecting device hears first is the database's, not anything remembered.
-  const device = await connectWithTicket(server, userId);
+  const device = await connectDevice(server, userId);
   const first = await device.nextFrame(() => true, { since: 0 });
   expect(first).toEqual({ newNotificationCountChanged: stored.size, version: expect.any(Number) });
   device.close();
@@ -72,7 +66,7 @@ describe.each([
     const databaseUrl = await createTestDatabase();
     const userId = newUser();
     const first = await startServerProcess({ DATABASE_URL: databaseUrl });
-    const device = await connectWithTicket(first, userId);
+    const device = await connectDevice(first, userId);
 
     const load = postUntilStopped(first.baseUrl, userId, 8);
     await eventually(() => load.acknowledged.length >= 100, '100 acknowledged notifications');

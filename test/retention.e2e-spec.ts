@@ -11,10 +11,12 @@ import { AgedRows } from './support/aged-rows';
 import { auth, startApp, type RunningApp } from './support/app';
 import { expectServerBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
-import { Device } from './support/device';
+import { connectDevice, unseenCount } from './support/devices';
 import { startEmbeddedPostgresProcess } from './support/embedded-postgres-process';
 import { newUser } from './support/factories';
+import { LogCapture } from './support/log-capture';
 import { runRetentionCli } from './support/retention-cli';
+import { eventually, pollUntil } from './support/waiters';
 
 jest.setTimeout(120_000);
 
@@ -29,9 +31,9 @@ interface Fixture {
   close(): Promise<void>;
 }
 
-async function startFixture(env: Record<string, string>): Promise<Fixture> {
+async function startFixture(env: Record<string, string>, logger?: LogCapture): Promise<Fixture> {
   const databaseUrl = await createTestDatabase();
-  const pns = await startApp(databaseUrl, env);
+  const pns = await startApp(databaseUrl, env, logger);
   const rows = await AgedRows.connect(databaseUrl);
   return {
     databaseUrl,
@@ -45,22 +47,9 @@ async function startFixture(env: Record<string, string>): Promise<Fixture> {
   };
 }
 
-async function unseenCount(pns: RunningApp, userId: string): Promise<number> {
-  const response = await request(pns.baseUrl).get(`/api/users/${encodeURIComponent(userId)}/unseen-count`).set(auth).expect(200);
-  return response.body.count;
-}
-
-async function connectDevice(pns: RunningApp, userId: string): Promise<Device> {
-  const connectionId = `ticket-${newUser()}`;
-  await request(pns.baseUrl).put(`/api/${encodeURIComponent(userId)}/register`).query({ connectionId }).set(auth).expect(200);
-  return Device.connect(pns.wsUrl, { path: `/subscribe?connectionId=${connectionId}` });
-}
-
 /** Waits for a scheduled pass to delete every notification of `userId`. */
-async function expectDeletedWithin(timeoutMs: number, rows: AgedRows, userId: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await rows.notificationIdsOf(userId)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(await rows.notificationIdsOf(userId)).toEqual([]);
+async function expectDeleted(rows: AgedRows, userId: string): Promise<void> {
+  expect(await pollUntil(() => rows.notificationIdsOf(userId), (ids) => ids.length === 0, `a scheduled pass to delete the notifications of ${userId}`)).toEqual([]);
 }
 
 describe('the retention policy', () => {
@@ -158,7 +147,7 @@ describe('deleting in batches', () => {
     const storedRows = async () => Number((await fixture.rows.query<{ count: string }>('SELECT count(*) FROM notifications WHERE user_id = ANY($1)', [users])).rows[0].count);
     try {
       const pass = fixture.pass();
-      while ((await storedRows()) === 20_000) await new Promise((resolve) => setTimeout(resolve, 5));
+      await eventually(async () => (await storedRows()) < 20_000, 'the first batch committed');
       await fixture.pns.close();
       const result = await pass;
       // The pass rests between batches, so it was still running: it stopped, it did not finish.
@@ -255,24 +244,28 @@ describe('the in-process schedule', () => {
       expect(fixture.pns.app.get(SchedulerRegistry).getCronJobs().has(RETENTION_JOB)).toBe(true);
       const user = newUser();
       await fixture.rows.notifications(user, 2, '3 days', '2 days');
-      await expectDeletedWithin(5000, fixture.rows, user);
+      await expectDeleted(fixture.rows, user);
     } finally {
       await fixture.close();
     }
   });
 
   it('keeps running after a failed pass, and the next tick does the work', async () => {
-    const fixture = await startFixture({ SEEN_RETENTION: '1d', RETENTION_CRON: '* * * * * *' });
+    const logs = new LogCapture();
+    const fixture = await startFixture({ SEEN_RETENTION: '1d', RETENTION_CRON: '* * * * * *' }, logs);
+    const failedPasses = () => logs.lines.filter((line) => line.includes('retention pass failed')).length;
     try {
       const user = newUser();
       // The retention statement names this table: without it every pass fails.
       await fixture.rows.query('ALTER TABLE connection_tickets RENAME TO connection_tickets_away');
       await fixture.rows.notifications(user, 2, '3 days', '2 days');
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      // Two ticks that failed: the schedule survived the first failure.
+      const failedBefore = failedPasses();
+      await eventually(() => failedPasses() >= failedBefore + 2, 'two failed passes');
       expect(await fixture.rows.notificationIdsOf(user)).toHaveLength(2);
 
       await fixture.rows.query('ALTER TABLE connection_tickets_away RENAME TO connection_tickets');
-      await expectDeletedWithin(5000, fixture.rows, user);
+      await expectDeleted(fixture.rows, user);
     } finally {
       await fixture.close();
     }

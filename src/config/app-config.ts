@@ -40,8 +40,27 @@ export class AppConfig {
   /** Calls of one webhook URL, per instance: sustained per second, and the burst an idle hook may take. */
   readonly webhookRatePerSecond: number;
   readonly webhookBurst: number;
+  /** Bytes written to one device connection that its peer has not read yet, past which it is closed. */
+  readonly maxConnectionBufferBytes: number;
+  /** Requests of one device connection: sustained per second, and the burst an idle one may send. */
+  readonly deviceRequestRatePerSecond: number;
+  readonly deviceRequestBurst: number;
+  /** Device connections of this instance, and of one user on this instance. */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerUser: number;
   /** Serve the demo inbox page at /demo (default: outside production only). */
   readonly demo: boolean;
+  /** Lets event hooks target private, loopback and link-local addresses (tests, closed networks). */
+  readonly eventHookAllowPrivate: boolean;
+  /** How long one event delivery may take before it counts as failed. */
+  readonly eventHookTimeoutMs: number;
+  /** The delay before an event's first retry; each retry waits twice as long, up to `eventHookRetryMaxMs`. */
+  readonly eventHookRetryFirstMs: number;
+  readonly eventHookRetryMaxMs: number;
+  /** An event not accepted within this long after it happened is marked failed. */
+  readonly eventHookRetryForMs: number;
+  /** How often the delivery worker looks for due events when it has none in hand. */
+  readonly eventHookPollMs: number;
 
   /**
    * Configured VAPID keys and subject. Unset: generated once and kept in the database outside

@@ -55,6 +55,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       webhookRatePerSecond: 10,
       webhookBurst: 20,
+      maxConnectionBufferBytes: 1_048_576,
+      deviceRequestRatePerSecond: 50,
+      deviceRequestBurst: 100,
+      maxConnections: 20_000,
+      maxConnectionsPerUser: 100,
     });
     expect(config.appToken.length).toBeGreaterThanOrEqual(32);
     expect(config.appTokens).toEqual([config.appToken]);
@@ -86,6 +91,11 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT: '25s',
       WEBHOOK_RATE: '2',
       WEBHOOK_BURST: '5',
+      MAX_CONNECTION_BUFFER: '65536',
+      DEVICE_REQUEST_RATE: '3',
+      DEVICE_REQUEST_BURST: '6',
+      MAX_CONNECTIONS: '100',
+      MAX_CONNECTIONS_PER_USER: '4',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -113,6 +123,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 25_000,
       webhookRatePerSecond: 2,
       webhookBurst: 5,
+      maxConnectionBufferBytes: 65_536,
+      deviceRequestRatePerSecond: 3,
+      deviceRequestBurst: 6,
+      maxConnections: 100,
+      maxConnectionsPerUser: 4,
     });
   });
 
@@ -146,6 +161,25 @@ describe('loadConfig', () => {
   it('serves the demo outside production unless told otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'production', APP_TOKEN: 't' }).demo).toBe(false);
     expect(loadConfig({ NODE_ENV: 'production', APP_TOKEN: 't', DEMO: 'true' }).demo).toBe(true);
+  });
+
+  it('reads the event hook settings, refusing private targets and retrying for a day by default', () => {
+    expect(loadConfig({})).toMatchObject({
+      eventHookAllowPrivate: false,
+      eventHookTimeoutMs: 10_000,
+      eventHookRetryFirstMs: 10_000,
+      eventHookRetryMaxMs: 3_600_000,
+      eventHookRetryForMs: 86_400_000,
+      eventHookPollMs: 1000,
+    });
+    expect(loadConfig({ EVENT_HOOK_ALLOW_PRIVATE: 'true', EVENT_HOOK_RETRY_FIRST: '50ms', EVENT_HOOK_RETRY_FOR: '1m' })).toMatchObject({
+      eventHookAllowPrivate: true,
+      eventHookRetryFirstMs: 50,
+      eventHookRetryForMs: 60_000,
+    });
+    expect(problemsOf({ EVENT_HOOK_ALLOW_PRIVATE: 'maybe', EVENT_HOOK_TIMEOUT: 'soon', EVENT_HOOK_POLL_INTERVAL: '1 s', EVENT_HOOK_RETRY_FIRST: '0ms' }).sort()).toEqual(
+      ['EVENT_HOOK_ALLOW_PRIVATE', 'EVENT_HOOK_POLL_INTERVAL', 'EVENT_HOOK_RETRY_FIRST', 'EVENT_HOOK_TIMEOUT'],
+    );
   });
 
   it('refuses to start in production without a token', () => {

@@ -36,6 +36,11 @@ export function loadConfig(env: Environment): AppConfig {
     const text = read(name) ?? fallback;
     return parseDuration(text) ?? fail(name, 'expected a duration such as 500ms, 30s, 15m, 12h or 30d', 0);
   };
+  // For waits and timeouts, where zero would mean a busy loop or an attempt that always fails.
+  const positiveDuration = (name: string, fallback: string): number => {
+    const ms = duration(name, fallback);
+    return ms === 0 && parseDuration(read(name) ?? fallback) === 0 ? fail(name, 'expected a duration above zero', 0) : ms;
+  };
   const optionalDuration = (name: string): number | undefined =>
     read(name) === undefined ? undefined : duration(name, '');
   const positiveInteger = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
@@ -129,6 +134,11 @@ export function loadConfig(env: Environment): AppConfig {
     shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '10s'),
     webhookRatePerSecond: positiveInteger('WEBHOOK_RATE', 10),
     webhookBurst: positiveInteger('WEBHOOK_BURST', 20),
+    maxConnectionBufferBytes: positiveInteger('MAX_CONNECTION_BUFFER', 1024 * 1024),
+    deviceRequestRatePerSecond: positiveInteger('DEVICE_REQUEST_RATE', 50),
+    deviceRequestBurst: positiveInteger('DEVICE_REQUEST_BURST', 100),
+    maxConnections: positiveInteger('MAX_CONNECTIONS', 20_000),
+    maxConnectionsPerUser: positiveInteger('MAX_CONNECTIONS_PER_USER', 100),
     demo: boolean('DEMO', !production),
     vapid: parseVapid(read('VAPID_PUBLIC_KEY'), read('VAPID_PRIVATE_KEY'), read('VAPID_SUBJECT'), (name, why) => fail(name, why, undefined)),
     // Push services may write to the subject about abuse; the service's own https URL says who runs it.
@@ -138,6 +148,12 @@ export function loadConfig(env: Environment): AppConfig {
     pushEndpoints: parsePushEndpoints(read('PUSH_ENDPOINTS'), problemOf('PUSH_ENDPOINTS')),
     pushGraceMs: duration('PUSH_GRACE', '5s'),
     pushCa: readPemFile(read('PUSH_CA_FILE'), problemOf('PUSH_CA_FILE')),
+    eventHookAllowPrivate: boolean('EVENT_HOOK_ALLOW_PRIVATE', false),
+    eventHookTimeoutMs: positiveDuration('EVENT_HOOK_TIMEOUT', '10s'),
+    eventHookRetryFirstMs: positiveDuration('EVENT_HOOK_RETRY_FIRST', '10s'),
+    eventHookRetryMaxMs: positiveDuration('EVENT_HOOK_RETRY_MAX', '1h'),
+    eventHookRetryForMs: positiveDuration('EVENT_HOOK_RETRY_FOR', '24h'),
+    eventHookPollMs: positiveDuration('EVENT_HOOK_POLL_INTERVAL', '1s'),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

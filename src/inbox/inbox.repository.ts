@@ -23,10 +23,11 @@ interface CountsRow {
   categories: Counts['categories'];
 }
 
+/** int8 columns come from pg as decimal text. */
 interface ChangesRow {
-  current: bigint | null;
-  pruned_version: bigint | null;
-  version: bigint | null;
+  current: string | null;
+  pruned_version: string | null;
+  version: string | null;
   type: ChangeType | null;
   at: Date | null;
   ids: string[] | null;
@@ -69,16 +70,17 @@ export class InboxRepository {
    * and a row another statement changed meanwhile is re-checked after its lock, so the
    * answer counts exactly the rows this statement changed.
    */
-  mark(userId: string, set: MarkSet, selector: MarkSelector): Promise<number> {
+  async mark(userId: string, set: MarkSet, selector: MarkSelector): Promise<number> {
     const { pending, assign } = MARKS[set];
-    return this.prisma.$executeRaw`
+    const { rowCount } = await this.prisma.query(Prisma.sql`
       WITH target AS (
         SELECT id FROM notifications
         WHERE user_id = ${userId} AND ${pending} AND ${selection(selector)}
         ORDER BY id
         FOR UPDATE)
       UPDATE notifications SET ${assign}
-      FROM target WHERE notifications.id = target.id`;
+      FROM target WHERE notifications.id = target.id`);
+    return rowCount ?? 0;
   }
 
   /**
@@ -87,7 +89,7 @@ export class InboxRepository {
    * retention pass or write. (0, 0) for a user without a change.
    */
   async changesAfter(userId: string, since: number, limit: number): Promise<{ changes: StoredChange[]; version: number; prunedVersion: number }> {
-    const rows = await this.prisma.$queryRaw<ChangesRow[]>`
+    const { rows } = await this.prisma.query<ChangesRow>(Prisma.sql`
       SELECT i.version AS current, i.pruned_version, c.version, c.type, c.at, c.ids::text[] AS ids
       FROM (SELECT ${userId}::text AS user_id) AS u
       LEFT JOIN user_inboxes AS i USING (user_id)
@@ -97,7 +99,7 @@ export class InboxRepository {
         ORDER BY version
         LIMIT ${limit}
       ) AS c ON true
-      ORDER BY c.version`;
+      ORDER BY c.version`);
     const [first] = rows;
     return {
       version: Number(first.current ?? 0),

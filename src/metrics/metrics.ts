@@ -75,15 +75,8 @@ export class Metrics {
     for (const outcome of DELEGATION_OUTCOMES) this.delegationSeconds.zero({ outcome });
     for (const kind of RETENTION_KINDS) this.retentionDeleted.inc({ kind }, 0);
     for (const provider of PUSH_PROVIDERS) for (const result of PUSH_RESULTS) this.pushTotal.inc({ provider, result }, 0);
-    const metrics = this;
-    new Gauge({
-      name: 'pns_push_queue_depth',
-      help: 'Push jobs waiting in the database (due or not), all instances together',
-      registers: [this.registry],
-      async collect() {
-        if (metrics.pushQueueDepthReader) this.set(await metrics.pushQueueDepthReader());
-      },
-    });
+    // Read before any gauge that queries the database: the pool as the scrape found it, not
+    // with the scrape's own query waiting in it.
     new Gauge({
       name: 'pns_db_pool_connections',
       help: 'Database pool connections by state',
@@ -91,6 +84,15 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         for (const [state, connections] of Object.entries(prisma.poolUsage())) this.set({ state }, connections);
+      },
+    });
+    const metrics = this;
+    new Gauge({
+      name: 'pns_push_queue_depth',
+      help: 'Push jobs waiting in the database (due or not), all instances together',
+      registers: [this.registry],
+      async collect() {
+        if (metrics.pushQueueDepthReader) this.set(await metrics.pushQueueDepthReader());
       },
     });
   }

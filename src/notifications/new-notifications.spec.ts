@@ -10,6 +10,15 @@ describe('checkedRows: the rules of a new notification, for every transport', ()
       dataJson: 'null',
       category: 'news',
       idempotencyKey: 'k',
+      pushPolicy: 'offline',
+      pushDisplayJson: null,
+    });
+  });
+
+  it('takes the push policy and display, the display as JSON text', () => {
+    expect(checkedRows({ userIds: ['a'], data: 1, push: 'always', pushDisplay: { url: '/x', title: 'T' } }, MAX_BYTES)).toMatchObject({
+      pushPolicy: 'always',
+      pushDisplayJson: '{"title":"T","url":"/x"}',
     });
   });
 

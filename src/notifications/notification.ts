@@ -26,6 +26,9 @@ export interface NewNotifications {
   data: unknown;
   category?: string;
   idempotencyKey?: string;
+  /** Checked by the push rules (src/push/push-display.ts); `offline` when absent. */
+  push?: unknown;
+  pushDisplay?: unknown;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Batcher } from '../common/batcher.js';
+import { isDatabaseDataError } from '../database/database-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
+import type { PushPolicy } from '../push/push-display.js';
 import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
@@ -40,6 +42,9 @@ export interface NotificationRows {
   dataJson: string;
   category: string | null;
   idempotencyKey: string | null;
+  /** Read by the push triggers (docs/push.md). */
+  pushPolicy: PushPolicy;
+  pushDisplayJson: string | null;
 }
 
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
@@ -48,8 +53,8 @@ const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category
 /**
  * All SQL on "notifications". The counts and versions are written by the table's triggers (see
  * the inbox migration), never here: every statement below keeps them right by construction.
- * The insert and the count read run for every notification: they are prepared statements on
- * the pool (see PrismaService.pool); everything else goes through Prisma.
+ * Everything runs on the pool (PrismaService.query) but plain typed reads; the insert and the
+ * many-user count read run for every notification, so they are named prepared statements.
  */
 @Injectable()
 export class NotificationsRepository {
@@ -59,6 +64,9 @@ export class NotificationsRepository {
     maxInFlight: 4,
     maxWeight: 5_000,
     weight: (unit) => unit.reduce((rows, request) => rows + request.userIds.length, 0),
+    // Each request is checked before it is batched (new-notifications.ts); should a value still
+    // fail the shared INSERT, the others must not fail with it.
+    retryAloneOn: isDatabaseDataError,
   });
 
   /**
@@ -113,6 +121,8 @@ export class NotificationsRepository {
         requests.map((request) => request.idempotencyKey),
         recipients.map((recipient) => recipient.userId),
         recipients.map((recipient) => recipient.request),
+        requests.map((request) => request.pushPolicy),
+        requests.map((request) => request.pushDisplayJson),
       ],
     });
     const byRequest = requests.map((): CreatedNotification[] => []);
@@ -144,8 +154,9 @@ export class NotificationsRepository {
 
   /** Those of `ids` that are this user's, in no particular order. */
   async findByIds(userId: string, ids: readonly string[]): Promise<NotificationRecord[]> {
-    const rows = await this.prisma.$queryRaw<NotificationRow[]>`
-      SELECT ${COLUMNS} FROM notifications WHERE user_id = ${userId} AND id = ANY(${ids}::bigint[])`;
+    const { rows } = await this.prisma.query<NotificationRow>(
+      Prisma.sql`SELECT ${COLUMNS} FROM notifications WHERE user_id = ${userId} AND notifications.id = ANY(${ids}::bigint[])`,
+    );
     return rows.map(toRecord);
   }
 
@@ -153,16 +164,6 @@ export class NotificationsRepository {
   async unseenCount(userId: string): Promise<{ count: number; version: number }> {
     const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
-  }
-
-  /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
-  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
-    const { rows } = await this.prisma.pool.query<{ user_id: string; unseen: number }>({
-      name: 'pns_unseen_counts',
-      text: 'SELECT user_id, unseen FROM user_inboxes WHERE user_id = ANY($1::text[])',
-      values: [userIds],
-    });
-    return new Map(rows.map((row) => [row.user_id, row.unseen]));
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
@@ -178,15 +179,16 @@ export class NotificationsRepository {
    * Locks the rows in id order first, as the inbox marks do (InboxRepository.mark): two marks
    * over overlapping rows that locked them in different orders would deadlock.
    */
-  private markUnseenSeen(userId: string, selected: Prisma.Sql): Promise<number> {
-    return this.prisma.$executeRaw`
+  private async markUnseenSeen(userId: string, selected: Prisma.Sql): Promise<number> {
+    const { rowCount } = await this.prisma.query(Prisma.sql`
       WITH target AS (
         SELECT id FROM notifications
         WHERE user_id = ${userId} AND seen_at IS NULL AND ${selected}
         ORDER BY id
         FOR UPDATE)
       UPDATE notifications SET seen_at = now()
-      FROM target WHERE notifications.id = target.id`;
+      FROM target WHERE notifications.id = target.id`);
+    return rowCount ?? 0;
   }
 
   /** The deleted notification's user. */
@@ -304,7 +306,7 @@ function toCreated(row: CreatedRow): CreatedNotification {
 
 function toRecord(row: NotificationRow): NotificationRecord {
   return {
-    id: row.id.toString(),
+    id: row.id,
     userId: row.user_id,
     data: row.data,
     category: row.category,

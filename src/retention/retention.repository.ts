@@ -94,7 +94,9 @@ export class RetentionRepository {
    * many changes it deleted.
    */
   async deleteOldChangesBatch(policy: RetentionPolicy): Promise<number> {
-    const [{ deleted }] = await this.prisma.$queryRaw<{ deleted: number }[]>`
+    const {
+      rows: [{ deleted }],
+    } = await this.prisma.query<{ deleted: number }>(Prisma.sql`
       WITH unflushed_commit AS (
         -- As for notifications: a batch lost in a crash is deleted again by the next pass.
         SELECT set_config('synchronous_commit', 'off', true)
@@ -124,7 +126,7 @@ export class RetentionRepository {
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM deleted_changes)::int AS deleted, (SELECT count(*) FROM raised) AS raised
-      FROM unflushed_commit`;
+      FROM unflushed_commit`);
     return deleted;
   }
 

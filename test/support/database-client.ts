@@ -22,9 +22,9 @@ export class DatabaseClient {
     await this.client.query('COMMIT');
   }
 
-  /** A seen notification written by hand, past pns's services (so nobody announces it). */
-  async insertSeenNotification(userId: string, data: unknown): Promise<void> {
-    await this.client.query('INSERT INTO notifications (user_id, data, seen_at) VALUES ($1, $2::jsonb, now())', [userId, JSON.stringify(data)]);
+  /** A notification written by hand, past pns's services (so nobody announces it). */
+  async insertNotification(userId: string, data: unknown): Promise<void> {
+    await this.client.query('INSERT INTO notifications (user_id, data) VALUES ($1, $2::jsonb)', [userId, JSON.stringify(data)]);
   }
 
   /** Moves a notification in time, as if it had been created then. */
@@ -66,6 +66,22 @@ export class DatabaseClient {
   async indexDefinition(name: string): Promise<string | undefined> {
     const { rows } = await this.client.query<{ indexdef: string }>('SELECT indexdef FROM pg_indexes WHERE indexname = $1', [name]);
     return rows[0]?.indexdef;
+  }
+
+  /** Push jobs waiting (due or not, leased or not), of one subscription or of all. */
+  async queuedPushJobs(subscriptionId?: string): Promise<number> {
+    const { rows } = await this.client.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs WHERE $1::uuid IS NULL OR subscription_id = $1::uuid', [subscriptionId ?? null]);
+    return rows[0].n;
+  }
+
+  /** Where the user is recorded as connected (instance ids), and when its last device left. */
+  async pushPresenceOf(userId: string): Promise<{ instances: string[]; lastDisconnectedAt: Date | null }> {
+    const { rows } = await this.client.query<{ instances: string[]; last: Date | null }>(
+      `SELECT ARRAY(SELECT instance_id::text FROM push_presence WHERE user_id = $1 ORDER BY 1) AS instances,
+              (SELECT disconnected_at FROM push_last_disconnects WHERE user_id = $1) AS last`,
+      [userId],
+    );
+    return { instances: rows[0].instances, lastDisconnectedAt: rows[0].last };
   }
 
   end(): Promise<void> {

@@ -3,11 +3,11 @@ import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/tes
 import pg from 'pg';
 import { AppConfig } from '../../src/config/app-config';
 import { ConfigModule } from '../../src/config/config.module';
-import { loadConfig, type Environment } from '../../src/config/config.schema';
+import { loadConfig } from '../../src/config/config.schema';
 import { DatabaseModule } from '../../src/database/database.module';
 import { DatabaseServer } from '../../src/database/database-server';
 import { PrismaService } from '../../src/database/prisma.service';
-import { createTestDatabase } from './database';
+import { createTestDatabase, databaseNow } from './database';
 import { DatabaseClient } from './database-client';
 
 export interface TestContextOptions {
@@ -17,8 +17,6 @@ export interface TestContextOptions {
   providers?: ModuleMetadata['providers'];
   /** Replaces providers, e.g. a service by a subclass that can fail or hold back its answers. */
   override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
-  /** Variables beyond the database's; the defaults are what every database spec needs. */
-  env?: Environment;
   /** A database other than a fresh copy of the migrated template (e.g. one that cannot be reached). */
   databaseUrl?: string;
 }
@@ -39,7 +37,8 @@ export class TestContext {
 
   static async start(options: TestContextOptions = {}): Promise<TestContext> {
     const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-    const config = loadConfig({ DATABASE_URL: databaseUrl, APP_TOKEN: 'test-app-token', MIGRATE_ON_START: 'false', RETENTION_CRON: 'off', ...options.env });
+    // The template is migrated already (test/support/global-setup.ts).
+    const config = loadConfig({ DATABASE_URL: databaseUrl, MIGRATE_ON_START: 'false' });
     const builder = Test.createTestingModule({
       imports: [ConfigModule.forRoot(config), DatabaseModule, ...(options.imports ?? [])],
       providers: options.providers ?? [],
@@ -76,11 +75,8 @@ export class TestContext {
   }
 
   /** The database's clock, which stamps created_at. */
-  async databaseNow(): Promise<Date> {
-    const {
-      rows: [{ now }],
-    } = await this.prisma.pool.query<{ now: Date }>('SELECT clock_timestamp() AS now');
-    return now;
+  databaseNow(): Promise<Date> {
+    return databaseNow(this.databaseUrl);
   }
 
   async close(): Promise<void> {

@@ -48,7 +48,7 @@ export async function pollUntil<T>(read: () => T | Promise<T>, accept: (value: T
   for (;;) {
     const value = await read();
     if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last read: ${describe(value)}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last read: ${shown(value)}`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -67,7 +67,7 @@ export async function clockPasses(instant: Date, now: () => Date | Promise<Date>
   await pollUntil(now, (time) => time.getTime() > instant.getTime(), `the clock to pass ${instant.toISOString()}`);
 }
 
-function describe(value: unknown): string {
+function shown(value: unknown): string {
   try {
     return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? String(value);
   } catch {

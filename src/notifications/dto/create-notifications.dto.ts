@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsInstance, IsString } from 'class-validator';
+import { IsArray, IsInstance, IsObject, IsString } from 'class-validator';
+import { PUSH_POLICIES } from '../../push/push-display.js';
 import { InvalidInputError } from '../../common/errors.js';
 import { MAX_RECIPIENTS } from '../new-notifications.js';
 import type { CreatedNotification, NewNotifications } from '../notification.js';
@@ -39,6 +40,16 @@ export class CreateNotificationsBody {
   @IsOmittable()
   @IsString()
   idempotencyKey?: string;
+
+  @ApiPropertyOptional({ enum: PUSH_POLICIES, default: 'offline', description: 'offline: pushed when still unseen PUSH_GRACE later and no device of the user was live meanwhile; always: at once; never (docs/push.md)' })
+  @IsOmittable()
+  @IsString()
+  push?: string;
+
+  @ApiPropertyOptional({ description: 'how the push shows: title (1-255 characters), body? (up to 1024), url? (http(s), or a path of the page origin)', example: { title: 'Order shipped', body: 'Arrives tomorrow', url: '/orders/1234' } })
+  @IsOmittable()
+  @IsObject()
+  pushDisplay?: Record<string, unknown>;
 }
 
 /** The body plus the `Idempotency-Key` header, which may repeat the body's key but not contradict it. */
@@ -52,6 +63,8 @@ export function toNewNotifications(body: CreateNotificationsBody, idempotencyKey
     data: body.data.value,
     category: body.category,
     idempotencyKey: body.idempotencyKey ?? idempotencyKeyHeader,
+    push: body.push,
+    pushDisplay: body.pushDisplay,
   };
 }
 

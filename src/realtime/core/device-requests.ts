@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { InvalidInputError } from '../../common/errors.js';
 import { MarkBody, toMarkTarget } from '../../inbox/dto/mark.dto.js';
 import { MAX_CHANGES_PAGE, type MarkTarget } from '../../inbox/inbox.js';
+import { jsonTextProblem } from '../../common/json-text.js';
 import type { DeviceRequest, DeviceRequests, RequestId, RequestName } from './frames.js';
 
 export const DEFAULT_LIMIT = 100;
@@ -81,6 +82,8 @@ const BARE_REQUEST = 'unseenNotificationDataRequest';
 
 /** Parses one device frame's text; throws DeviceRequestError saying what is wrong. */
 export function parseDeviceRequest(text: string): DeviceRequest {
+  const problem = jsonTextProblem(text);
+  if (problem !== undefined) throw new DeviceRequestError(`the frame cannot be taken: ${problem}`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -103,9 +103,12 @@ export interface ResyncFrame {
 /** What delivery pushes without being asked. */
 export type PushedFrame = CountFrame | CountsFrame | ChangeFrame | ResyncFrame;
 
-/** `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later. */
+/**
+ * `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later;
+ * `rate_limited`: over the connection's request rate, slow down.
+ */
 export interface ErrorFrame {
-  error: { code: 'bad_request' | 'internal_error'; message: string };
+  error: { code: 'bad_request' | 'internal_error' | 'rate_limited'; message: string };
   requestId?: RequestId;
 }
 

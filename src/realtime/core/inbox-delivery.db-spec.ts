@@ -54,6 +54,8 @@ function recordingConnection(): DeviceConnection & { frames: PushedFrame[]; coun
     },
     send: ({ frame }: { frame: unknown }) => frames.push(frame as PushedFrame),
     close: () => undefined,
+    // Reads everything at once: never over the registry's buffer cap.
+    bufferedBytes: 0,
   };
   return connection;
 }

@@ -197,7 +197,8 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
   }
 
   private send(frame: OutgoingFrame<PushedFrame>, connection: DeviceConnection): void {
-    connection.send(frame);
+    // Through the registry, which closes a connection whose peer stopped reading.
+    this.registry.send(connection, frame);
     this.metrics?.framesSent.inc({ type: frame.entry[0] });
   }
 }

@@ -93,10 +93,11 @@ describe('EventStream', () => {
     await newNotification(notifications, user, 'fast');
     // Created at the transaction's start, before "fast"; inserted after it, because it holds the
     // user's inbox row (the version) to its commit, which the insert of "fast" would wait for.
-    await other.insertSeenNotification(user, 'slow');
+    await other.insertNotification(user, 'slow');
     stream.poke();
-    // A pass reads again only after the previous one ended: the second read proves the first held it back.
-    await eventually(() => pagesRead.filter((page) => page.includes('fast')).length >= 2, 'two passes over the held notification');
+    // A pass reads again only after the previous one ended: a second read proves the first one
+    // is over, and held it back unless it sent it.
+    await eventually(() => pagesRead.filter((page) => page.includes('fast')).length >= 2 || payloads().length > 0, 'two passes over the held notification');
     expect(payloads()).toEqual([]);
     await other.commit();
     await eventually(() => payloads().length >= 2, 'both notifications');
@@ -117,7 +118,7 @@ describe('EventStream', () => {
       const answer = await notifications.takeCreatedAfter(user, start, 2);
       expect(answer.map((record) => record.data)).toEqual(['newest unseen', 'seen']);
       expect(answer.every((record) => record.seenAt !== null)).toBe(true);
-      expect(await notifications.unseenCount(user)).toBe(1);
+      expect((await notifications.unseenCountAndVersion(user)).count).toBe(1);
       const [stillUnseen] = await notifications.takeUnseen(user, 10);
       expect(stillUnseen.id).toBe(older.id);
     });
@@ -126,7 +127,7 @@ describe('EventStream', () => {
       const user = newUser();
       const [first] = await notifications.createEach([{ userId: user, data: 'first' }]);
       expect(await notifications.takeCreatedAfter(user, first.createdAt, 10)).toEqual([]);
-      expect(await notifications.unseenCount(user)).toBe(1);
+      expect((await notifications.unseenCountAndVersion(user)).count).toBe(1);
     });
   });
 });

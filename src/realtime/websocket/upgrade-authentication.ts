@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { DeviceAuthenticator } from '../../auth/device-authenticator.js';
+import type { Refusal } from '../core/device-registry.js';
 import { SubscriptionError, type Subscription } from '../core/subscription.js';
 
 type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
@@ -19,10 +20,14 @@ export interface AuthenticatedUpgrade {
 export class UpgradeAuthentication {
   private readonly upgrades = new WeakMap<IncomingMessage, AuthenticatedUpgrade>();
 
-  /** `readSubscription` reads what the device asks for from its address (throws SubscriptionError: 400). */
+  /**
+   * `readSubscription` reads what the device asks for from its address (throws SubscriptionError: 400);
+   * `refusal` says whether the authenticated user may open one more connection (the registry's caps).
+   */
   constructor(
     private readonly authenticator: DeviceAuthenticator,
     private readonly readSubscription: (url: string | undefined) => Subscription = () => ({ protocol: 1 }),
+    private readonly refusal: (userId: string) => Refusal | undefined = () => undefined,
   ) {}
 
   /** Called from the gateway's afterInit: it needs the injected authenticator. */
@@ -37,6 +42,8 @@ export class UpgradeAuthentication {
       }
       void this.authenticator.authenticate(req).then((result) => {
         if (!result.ok) return done(false, result.status, result.message);
+        const refused = this.refusal(result.userId);
+        if (refused !== undefined) return done(false, refused.status, refused.message);
         this.upgrades.set(req, { userId: result.userId, subscription });
         done(true);
       });

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { createTestDatabase } from '../../test/support/database';
-import { newUser } from '../../test/support/factories';
+import { createTestDatabase } from './support/database';
+import { newUser } from './support/factories';
 
 /*
  * The triggers on "notifications" (the inbox migration) against what they summarize: after any

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service.js';
+import type { Preferences } from './preferences.js';
+
+@Injectable()
+export class PreferencesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * The stored preferences of those of `userIds` who set any (one primary-key probe each).
+   * Ingest asks this for every notification: a named prepared statement on the pool, planned
+   * once per connection.
+   */
+  async ofUsers(userIds: readonly string[]): Promise<Map<string, Preferences>> {
+    const { rows } = await this.prisma.pool.query<{ user_id: string; preferences: Preferences }>({
+      name: 'pns-preferences-of-users',
+      text: 'SELECT user_id, preferences FROM user_preferences WHERE user_id = ANY ($1::varchar[])',
+      values: [userIds],
+    });
+    return new Map(rows.map((row) => [row.user_id, row.preferences]));
+  }
+
+  async save(userId: string, preferences: Preferences): Promise<void> {
+    const json = preferences as unknown as object;
+    await this.prisma.userPreferences.upsert({
+      where: { userId },
+      create: { userId, preferences: json },
+      update: { preferences: json, updatedAt: new Date() },
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { PreferenceChanges } from './preference-changes.js';
+import { channelsFor, DEFAULT_PREFERENCES, parsePreferences, type Preferences } from './preferences.js';
+import { PreferencesRepository } from './preferences.repository.js';
+import { quietHoursEnd } from './quiet-hours.js';
+
+/** Whether to push now, later (after quiet hours), or never. */
+export type PushDecision = { readonly push: false } | { readonly push: true; readonly notBefore: Date | null };
+
+/** A user's preferences (docs/events.md#preferences): what they want stored and pushed, and when. */
+@Injectable()
+export class PreferencesService {
+  constructor(
+    private readonly repository: PreferencesRepository,
+    private readonly changes: PreferenceChanges,
+  ) {}
+
+  /** The user's preferences; the defaults when they never set any. */
+  async get(userId: string): Promise<Preferences> {
+    return (await this.repository.ofUsers([userId])).get(userId) ?? DEFAULT_PREFERENCES;
+  }
+
+  /**
+   * Replaces the user's preferences with `sent` (a REST body or a device frame's value, checked
+   * here), then, once committed, tells PreferenceChanges.
+   */
+  async update(userId: string, sent: unknown): Promise<Preferences> {
+    const preferences = parsePreferences(sent);
+    await this.repository.save(userId, preferences);
+    this.changes.emit('changed', userId, preferences);
+    return preferences;
+  }
+
+  /** For ingest: per user, whether a notification of `category` is to be stored. */
+  async allowsInbox(userIds: readonly string[], category: string | null | undefined): Promise<Map<string, boolean>> {
+    const stored = await this.repository.ofUsers(userIds);
+    return new Map(userIds.map((userId) => [userId, channelsFor(stored.get(userId) ?? DEFAULT_PREFERENCES, category).inbox]));
+  }
+
+  async allowsPush(userId: string, category: string | null | undefined): Promise<boolean> {
+    return channelsFor(await this.get(userId), category).push;
+  }
+
+  /** For push: never (`push: false`), or not before the end of the user's quiet hours (null: now). */
+  async pushDecision(userId: string, category: string | null | undefined, now: Date): Promise<PushDecision> {
+    const preferences = await this.get(userId);
+    if (!channelsFor(preferences, category).push) return { push: false };
+    return { push: true, notBefore: preferences.quietHours && quietHoursEnd(preferences.quietHours, now) };
+  }
+}
