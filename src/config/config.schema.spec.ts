@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       allowedOrigins: undefined,
       seenRetentionMs: 30 * 86_400_000,
       unseenRetentionMs: undefined,
+      changeRetentionMs: 7 * 86_400_000,
       retentionCron: '*/15 * * * *',
       migrateOnStart: true,
       publicUrl: 'http://localhost:3000',
@@ -54,6 +55,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       webhookRatePerSecond: 10,
       webhookBurst: 20,
+      maxConnectionBufferBytes: 1_048_576,
+      deviceRequestRatePerSecond: 50,
+      deviceRequestBurst: 100,
+      maxConnections: 20_000,
+      maxConnectionsPerUser: 100,
     });
     expect(config.appToken.length).toBeGreaterThanOrEqual(32);
     expect(config.appTokens).toEqual([config.appToken]);
@@ -70,6 +76,7 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://a.example, HTTPS://B.example:443/',
       SEEN_RETENTION: '12h',
       UNSEEN_RETENTION: '90d',
+      CHANGE_RETENTION: '2d',
       RETENTION_CRON: 'off',
       MIGRATE_ON_START: 'false',
       PUBLIC_URL: 'https://pns.example',
@@ -84,6 +91,11 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT: '25s',
       WEBHOOK_RATE: '2',
       WEBHOOK_BURST: '5',
+      MAX_CONNECTION_BUFFER: '65536',
+      DEVICE_REQUEST_RATE: '3',
+      DEVICE_REQUEST_BURST: '6',
+      MAX_CONNECTIONS: '100',
+      MAX_CONNECTIONS_PER_USER: '4',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -96,6 +108,7 @@ describe('loadConfig', () => {
       allowedOrigins: new Set(['https://a.example', 'https://b.example']),
       seenRetentionMs: 43_200_000,
       unseenRetentionMs: 90 * 86_400_000,
+      changeRetentionMs: 2 * 86_400_000,
       retentionCron: undefined,
       migrateOnStart: false,
       publicUrl: 'https://pns.example',
@@ -110,6 +123,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 25_000,
       webhookRatePerSecond: 2,
       webhookBurst: 5,
+      maxConnectionBufferBytes: 65_536,
+      deviceRequestRatePerSecond: 3,
+      deviceRequestBurst: 6,
+      maxConnections: 100,
+      maxConnectionsPerUser: 4,
     });
   });
 

@@ -111,7 +111,8 @@ export class NotificationsService {
   async remove(id: string): Promise<void> {
     const deleted = isNotificationId(id) ? await this.repository.delete(id) : undefined;
     if (!deleted) throw new NotFoundError(`notification ${id} not found`);
-    if (deleted.wasUnseen) this.changes.publish([deleted.userId]);
+    // Every deletion is a change of the inbox (its version moves), whether or not a count did.
+    this.changes.publish([deleted.userId]);
   }
 
   /** Newest first; those returned are now seen, and no other caller gets them. */
