@@ -76,19 +76,9 @@ export class NotificationsService {
     return valid.length === 0 ? Promise.resolve([]) : this.repository.findByIds(userId, valid);
   }
 
-  async unseenCount(userId: string): Promise<number> {
-    return (await this.repository.unseenCount(userId)).count;
-  }
-
   /** The unseen count with the inbox version it is as of. */
   unseenCountAndVersion(userId: string): Promise<{ count: number; version: number }> {
     return this.repository.unseenCount(userId);
-  }
-
-  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
-    const distinct = [...new Set(userIds)];
-    const stored = distinct.length === 0 ? new Map<string, number>() : await this.repository.unseenCounts(distinct);
-    return new Map(distinct.map((userId) => [userId, stored.get(userId) ?? 0]));
   }
 
   /**

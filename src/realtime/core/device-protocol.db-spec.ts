@@ -32,7 +32,7 @@ describe('DeviceProtocol', () => {
       newNotificationData: [{ id: expect.any(String), notification_data: null, create_date: expect.any(String), seen_date: expect.any(String) }],
       requestId: 'u1',
     });
-    expect(await notifications.unseenCount(user)).toBe(1);
+    expect((await notifications.unseenCountAndVersion(user)).count).toBe(1);
 
     await protocol.handle(user, '"unseenNotificationDataRequest"');
     const seen = await protocol.handle(user, '{"seenNotificationsRequest": {"receivedAfter": "2000-01-01"}, "requestId": 9}');
