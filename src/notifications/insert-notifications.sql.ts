@@ -2,22 +2,59 @@
  * The statement that stores every notification (NotificationsRepository.insertAll), in a module
  * of its own, without imports, so that the benchmark can EXPLAIN this very text.
  * $1..$3: per request, its data as JSON text, category and idempotency key; $4, $5: per
- * recipient, its user and the (1-based) request it belongs to.
+ * recipient, its user and the (1-based) request it belongs to; $6..$8: per request, its
+ * replace-by-key key, expiry and whether a replacement is unseen and unread again.
+ *
+ * Keyless requests are inserted, skipping a retry of an idempotency key; keyed ones replace the
+ * user's notification with that key (docs/inbox.md#replace-by-key): one INSERT ... ON CONFLICT
+ * arbitrates on one unique index only, hence two inserts in one statement (one commit, and the
+ * triggers still fire once for it). A (user, key) appears at most once per statement (the
+ * repository splits the others off), since ON CONFLICT DO UPDATE cannot touch a row twice.
  */
 export const INSERT_NOTIFICATIONS = `
   WITH requests AS MATERIALIZED (
-    SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key
-    FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS r(data, category, idempotency_key, request)
+    SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key, r.key, r.expires_at, r.renotify
+    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::timestamptz[], $8::boolean[])
+      WITH ORDINALITY AS r(data, category, idempotency_key, key, expires_at, renotify, request)
   ), recipients AS MATERIALIZED (
     SELECT nextval('notifications_id_seq') AS id, x.user_id, x.request
     FROM unnest($4::text[], $5::bigint[]) AS x(user_id, request)
   ), inserted AS (
-    INSERT INTO notifications (id, user_id, data, category, idempotency_key)
-    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key
+    INSERT INTO notifications (id, user_id, data, category, idempotency_key, expires_at)
+    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.expires_at
     FROM recipients JOIN requests USING (request)
+    WHERE requests.key IS NULL
     ORDER BY recipients.user_id
     ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, user_id, created_at
+  ), replaced AS (
+    INSERT INTO notifications AS n (id, user_id, data, category, idempotency_key, expires_at, key)
+    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.expires_at, requests.key
+    FROM recipients JOIN requests USING (request)
+    WHERE requests.key IS NOT NULL
+      -- A retry of an idempotency key is answered with what it made, not replaced again (this
+      -- insert arbitrates on the key, so the idempotency key is checked here).
+      AND NOT EXISTS (SELECT 1 FROM notifications AS e WHERE e.user_id = recipients.user_id AND e.idempotency_key = requests.idempotency_key)
+    ORDER BY recipients.user_id
+    -- Waits for a racing insert of the same key to commit, then replaces what it stored: of
+    -- concurrent posts with one new key, one inserts and the others replace.
+    ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO UPDATE SET
+      data = EXCLUDED.data,
+      category = EXCLUDED.category,
+      expires_at = EXCLUDED.expires_at,
+      idempotency_key = coalesce(EXCLUDED.idempotency_key, n.idempotency_key),
+      updated_at = now(),
+      -- Renotify (the default): news again, back in the inbox, unseen and unread. EXCLUDED.id
+      -- is the recipient's drawn id, which names its request.
+      (seen_at, read_at, archived_at, snoozed_until) = (
+        SELECT CASE WHEN q.renotify THEN NULL ELSE n.seen_at END, CASE WHEN q.renotify THEN NULL ELSE n.read_at END,
+          CASE WHEN q.renotify THEN NULL ELSE n.archived_at END, CASE WHEN q.renotify THEN NULL ELSE n.snoozed_until END
+        FROM recipients AS r JOIN requests AS q USING (request) WHERE r.id = EXCLUDED.id)
+    -- xmax is 0 for a row this statement inserted, our transaction's id for one it updated.
+    RETURNING n.id, n.user_id, n.created_at, n.key, n.xmax <> 0 AS was_replaced
   )
-  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request
-  FROM inserted JOIN recipients USING (id)`;
+  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request, false AS replaced
+  FROM inserted JOIN recipients USING (id)
+  UNION ALL
+  SELECT replaced.id, replaced.user_id, replaced.created_at, recipients.request, replaced.was_replaced
+  FROM replaced JOIN recipients USING (user_id) JOIN requests ON requests.request = recipients.request AND requests.key = replaced.key`;

@@ -1,5 +1,6 @@
 import { InvalidInputError, PayloadTooLargeError } from '../common/errors.js';
 import { isUserId, USER_ID_RULE } from '../common/user-id.js';
+import { parseDuration } from '../config/duration.js';
 import type { NewNotifications } from './notification.js';
 import type { NotificationRows } from './notifications.repository.js';
 
@@ -17,7 +18,7 @@ const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
  * the earlier servers' push routes): each transport only reads its wire format into
  * NewNotifications. Answers the request as the repository stores it, one row per distinct user.
  */
-export function checkedRows(input: NewNotifications, maxDataBytes: number): NotificationRows {
+export function checkedRows(input: NewNotifications, maxDataBytes: number, now = new Date()): NotificationRows {
   if (input.userIds.length > MAX_RECIPIENTS) throw new InvalidInputError(`at most ${MAX_RECIPIENTS} userIds per request (got ${input.userIds.length})`);
   const userIds = [...new Set(input.userIds)];
   if (userIds.length === 0) throw new InvalidInputError('at least one user id is required');
@@ -28,7 +29,29 @@ export function checkedRows(input: NewNotifications, maxDataBytes: number): Noti
     dataJson: serializedData(input.data, maxDataBytes),
     category: checkedText('category', input.category),
     idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
+    key: checkedText('key', input.key),
+    expiresAt: checkedExpiry(input, now),
+    renotify: input.renotify ?? true,
   };
+}
+
+/** `expiresAt` or `ttl` (not both), after `now`; neither: null, it never expires. */
+function checkedExpiry({ expiresAt, ttl }: NewNotifications, now: Date): Date | null {
+  if (expiresAt !== undefined && ttl !== undefined) throw new InvalidInputError('give expiresAt or ttl, not both');
+  let expiry: Date;
+  if (ttl !== undefined) {
+    const ms = parseDuration(ttl);
+    if (ms === undefined || ms === 0) throw new InvalidInputError('ttl: expected a positive duration such as 30s, 15m, 2h or 7d');
+    expiry = new Date(now.getTime() + ms);
+  } else if (expiresAt !== undefined) {
+    expiry = new Date(expiresAt);
+    if (Number.isNaN(expiry.getTime())) throw new InvalidInputError('expiresAt: expected an ISO-8601 date-time');
+  } else {
+    return null;
+  }
+  if (expiry.getTime() <= now.getTime()) throw new InvalidInputError('expiresAt: must be in the future');
+  if (expiry.getUTCFullYear() > 9999) throw new InvalidInputError('expiresAt: too far in the future');
+  return expiry;
 }
 
 function serializedData(data: unknown, maxBytes: number): string {

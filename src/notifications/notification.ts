@@ -19,13 +19,31 @@ export interface CreatedNotification {
   id: string;
   userId: string;
   createdAt: Date;
+  /** It replaced the user's notification with the request's key (same id, same createdAt). */
+  replaced?: true;
 }
+
+/** A recipient whose preferences turned the notification away: nothing was stored for them. */
+export interface SuppressedNotification {
+  userId: string;
+  suppressed: 'preference';
+}
+
+export type IngestOutcome = CreatedNotification | SuppressedNotification;
 
 export interface NewNotifications {
   userIds: string[];
   data: unknown;
   category?: string;
   idempotencyKey?: string;
+  /** Replace by key (docs/inbox.md#replace-by-key). */
+  key?: string;
+  /** false: a replacement keeps its seen/read/archived/snoozed marks. Default true. */
+  renotify?: boolean;
+  /** An ISO-8601 instant, or give `ttl`; neither: it never expires. */
+  expiresAt?: string;
+  /** A duration (`30s`, `15m`, `2h`, `7d`) from now. */
+  ttl?: string;
 }
 
 /**
