@@ -8,7 +8,7 @@ import { FakePushService } from './support/fake-push-service';
 import { makeTestCertificate } from './support/fake-push-tls';
 import { pollUntil } from './support/waiters';
 
-/** The push worker asks the user's preferences before each push (docs/push.md#preferences). */
+/** The push worker asks the user's preferences before each push (docs/lifecycle.md#push-and-preferences). */
 describe('push under the user preferences', () => {
   const certificate = makeTestCertificate();
   let service: FakePushService;

@@ -51,7 +51,7 @@ export class AppConfig {
   readonly eventHookRetryForMs: number;
   /** How often the delivery worker looks for due events when it has none in hand. */
   readonly eventHookPollMs: number;
-  /** How often expired notifications are deleted and snoozed ones woken (docs/inbox.md#expiry). */
+  /** How often expired notifications are deleted and snoozed ones woken (docs/lifecycle.md#expiry). */
   readonly expirySweepIntervalMs: number;
 
   /**

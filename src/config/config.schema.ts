@@ -41,7 +41,7 @@ export function loadConfig(env: Environment): AppConfig {
     const ms = duration(name, fallback);
     return ms === 0 && parseDuration(read(name) ?? fallback) === 0 ? fail(name, 'expected a duration above zero', 0) : ms;
   };
-  // Expired notifications are deleted within a minute of their expiry (docs/inbox.md#expiry).
+  // Expired notifications are deleted within a minute of their expiry (docs/lifecycle.md#expiry).
   const sweepInterval = (): number => {
     const ms = positiveDuration('EXPIRY_SWEEP_INTERVAL', '30s');
     return ms > 60_000 ? fail('EXPIRY_SWEEP_INTERVAL', 'expected at most 60s', 30_000) : ms;

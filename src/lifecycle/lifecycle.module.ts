@@ -5,7 +5,7 @@ import { LifecycleRepository } from './lifecycle.repository.js';
 import { LifecycleScheduler } from './lifecycle.scheduler.js';
 import { LifecycleService } from './lifecycle.service.js';
 
-/** The jobs that end an expiry and a snooze (docs/inbox.md#expiry, #snooze). */
+/** The jobs that end an expiry and a snooze (docs/lifecycle.md#expiry, #snooze). */
 @Module({
   imports: [ScheduleModule.forRoot(), UnseenChangesModule],
   providers: [LifecycleRepository, LifecycleService, LifecycleScheduler],

@@ -3,7 +3,7 @@ import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 
 /**
- * The lifecycle jobs' statements (docs/inbox.md#expiry, #snooze). Each is one autocommit
+ * The lifecycle jobs' statements (docs/lifecycle.md#expiry, #snooze). Each is one autocommit
  * statement over at most `limit` rows; the triggers on "notifications" turn it into changes
  * (`expired`, `unsnoozed`), counts, events and push clears in the same transaction.
  */

@@ -6,7 +6,7 @@
  * replace-by-key key, expiry and whether a replacement is unseen and unread again.
  *
  * Keyless requests are inserted, skipping a retry of an idempotency key; keyed ones replace the
- * user's notification with that key (docs/inbox.md#replace-by-key): one INSERT ... ON CONFLICT
+ * user's notification with that key (docs/lifecycle.md#replace-by-key): one INSERT ... ON CONFLICT
  * arbitrates on one unique index only, hence two inserts in one statement (one commit, and the
  * triggers still fire once for it). A (user, key) appears at most once per statement (the
  * repository splits the others off), since ON CONFLICT DO UPDATE cannot touch a row twice.

@@ -36,7 +36,7 @@ export interface NewNotifications {
   data: unknown;
   category?: string;
   idempotencyKey?: string;
-  /** Replace by key (docs/inbox.md#replace-by-key). */
+  /** Replace by key (docs/lifecycle.md#replace-by-key). */
   key?: string;
   /** false: a replacement keeps its seen/read/archived/snoozed marks. Default true. */
   renotify?: boolean;

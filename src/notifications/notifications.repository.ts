@@ -41,7 +41,7 @@ export interface NotificationRows {
   dataJson: string;
   category: string | null;
   idempotencyKey: string | null;
-  /** Replace by key: the user's notification with this key is replaced (docs/inbox.md#replace-by-key). */
+  /** Replace by key: the user's notification with this key is replaced (docs/lifecycle.md#replace-by-key). */
   key: string | null;
   expiresAt: Date | null;
   /** A replacement becomes unseen and unread again (and back in the inbox). */

@@ -6,7 +6,7 @@ import type { ClaimedPushJob } from './push-job.js';
 export type PushVerdict = { readonly send: true } | { readonly send: false; readonly postponeUntil?: Date };
 
 /**
- * The user's side of the push policy (docs/push.md#preferences), asked when a push is due
+ * The user's side of the push policy (docs/lifecycle.md#push-and-preferences), asked when a push is due
  * rather than at ingest: preferences and the hour may change while it waits. `push: false`
  * drops it; in quiet hours it waits for their end, when the queue judges it again (still
  * unseen, user still away). Clears always go: they only take back what a device shows.

@@ -1,4 +1,4 @@
--- Written by hand: what the lifecycle jobs look for (docs/inbox.md#expiry, #snooze), found
+-- Written by hand: what the lifecycle jobs look for (docs/lifecycle.md#expiry, #snooze), found
 -- from the earliest due instant. Partial: a notification that neither expires nor is snoozed
 -- (most) costs no entry, and ingest of those pays nothing.
 CREATE INDEX "notifications_expiry_due" ON "notifications"("expires_at") WHERE "expires_at" IS NOT NULL;
