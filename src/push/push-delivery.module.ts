@@ -1,9 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '../bus/bus.module.js';
-import { PreferencesModule } from '../preferences/preferences.module.js';
 import { DeviceCoreModule } from '../realtime/core/device-core.module.js';
 import { PresenceTracker } from './presence-tracker.js';
-import { PushGate } from './push-gate.js';
 import { PresenceRepository } from './presence.repository.js';
 import { PushJobsRepository } from './push-jobs.repository.js';
 import { PushWorker } from './push-worker.js';
@@ -18,7 +16,7 @@ import { WebPushSender } from './senders/web-push.sender.js';
  * from PushModule so that the device core, which serves subscribe frames, need not import it.
  */
 @Module({
-  imports: [PushModule, BusModule, DeviceCoreModule, PreferencesModule],
-  providers: [PushWorker, PushGate, PushJobsRepository, PresenceTracker, PresenceRepository, WebPushSender, FcmSender, FcmAccessTokens, pushHttpsAgentProvider],
+  imports: [PushModule, BusModule, DeviceCoreModule],
+  providers: [PushWorker, PushJobsRepository, PresenceTracker, PresenceRepository, WebPushSender, FcmSender, FcmAccessTokens, pushHttpsAgentProvider],
 })
 export class PushDeliveryModule {}

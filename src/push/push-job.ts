@@ -19,7 +19,7 @@ export interface ClaimedPushJob {
   p256dh: string | null;
   auth: string | null;
   /** kind 'notification' */
-  notification: { id: string; userId: string; data: unknown; category: string | null; display: PushDisplay | null } | undefined;
+  notification: { id: string; data: unknown; category: string | null; display: PushDisplay | null } | undefined;
   /** kind 'clear' */
   clearedIds: string[];
 }

@@ -53,8 +53,7 @@ const CLAIM_DUE_JOBS = `
     RETURNING j.id, j.kind, j.attempts, j.subscription_id, j.notification_id, j.cleared_ids, j.display
   )
   SELECT l.id::text, l.kind, l.attempts, s.id AS subscription_id, s.kind AS provider, s.address, s.p256dh, s.auth,
-    n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids,
-    n.user_id
+    n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids
   FROM leased l
   JOIN push_subscriptions s ON s.id = l.subscription_id
   LEFT JOIN notifications n ON n.id = l.notification_id`;
@@ -90,7 +89,6 @@ interface ClaimedRow {
   p256dh: string | null;
   auth: string | null;
   notification_id: string | null;
-  user_id: string | null;
   data: unknown;
   category: string | null;
   display: PushDisplay | null;
@@ -113,7 +111,7 @@ export class PushJobsRepository {
       address: row.address,
       p256dh: row.p256dh,
       auth: row.auth,
-      notification: row.notification_id === null ? undefined : { id: row.notification_id, userId: row.user_id!, data: row.data, category: row.category, display: row.display },
+      notification: row.notification_id === null ? undefined : { id: row.notification_id, data: row.data, category: row.category, display: row.display },
       clearedIds: row.cleared_ids ?? [],
     }));
   }
@@ -129,14 +127,6 @@ export class PushJobsRepository {
 
   async retryLater(jobId: string, delayMs: number): Promise<void> {
     await this.prisma.pool.query(`UPDATE push_jobs SET due_at = now() + $2 * interval '1 millisecond' WHERE id = $1`, [jobId, delayMs]);
-  }
-
-  /**
-   * Holds a job until `dueAt` (the end of the user's quiet hours), its claim undone: it is then
-   * judged as a first attempt again, so it goes only if still unseen and the user still away.
-   */
-  async postpone(jobId: string, dueAt: Date): Promise<void> {
-    await this.prisma.pool.query('UPDATE push_jobs SET due_at = $2, attempts = attempts - 1 WHERE id = $1', [jobId, dueAt]);
   }
 
   async drop(jobId: string): Promise<void> {

@@ -2,7 +2,6 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional }
 import { Bus } from '../bus/bus.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
-import { PushGate } from './push-gate.js';
 import { payloadOf, topicOf, type ClaimedPushJob } from './push-job.js';
 import { PushJobsRepository } from './push-jobs.repository.js';
 import { FcmSender } from './senders/fcm.sender.js';
@@ -37,7 +36,6 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly fcm: FcmSender,
     private readonly config: AppConfig,
     private readonly bus: Bus,
-    private readonly gate: PushGate,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -84,8 +82,6 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async deliver(job: ClaimedPushJob): Promise<void> {
-    const verdict = await this.gate.verdict(job, new Date());
-    if (!verdict.send) return verdict.postponeUntil ? this.repository.postpone(job.id, verdict.postponeUntil) : this.repository.drop(job.id);
     const outcome = await this.send(job);
     this.metrics?.pushTotal.inc({ provider: job.provider, result: outcome.result });
     switch (outcome.result) {
