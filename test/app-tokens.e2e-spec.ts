@@ -33,7 +33,7 @@ describe('app tokens', () => {
     await request(pns.baseUrl).post('/api/notifications').set('X-Auth-Token', 'incoming-token').send({ userId: user, data: {} }).expect(201);
     const readOnly = { 'X-Auth-Token': 'dashboard-token' };
 
-    expect((await request(pns.baseUrl).get(`/api/users/${user}/unseen-count`).set(readOnly).expect(200)).body).toEqual({ userId: user, count: 1 });
+    expect((await request(pns.baseUrl).get(`/api/users/${user}/unseen-count`).set(readOnly).expect(200)).body).toEqual({ userId: user, count: 1, version: 1 });
     expect((await request(pns.baseUrl).get(`/api/users/${user}/notifications`).set(readOnly).expect(200)).body.items).toHaveLength(1);
     await request(pns.baseUrl).head(`/api/users/${user}/unseen-count`).set(readOnly).expect(200);
 

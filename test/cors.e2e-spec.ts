@@ -7,7 +7,7 @@ import { SseDevice } from './support/sse-device';
 
 const ALLOWED = 'https://app.example.com';
 const OTHER = 'https://evil.example';
-const CORS_PATHS = ['/client.js', '/subscribe', '/subscribe/requests'];
+const CORS_PATHS = ['/client.js', '/subscribe', '/subscribe/requests', '/push/vapid-public-key'];
 
 type Headers = Record<string, string | string[] | undefined>;
 

@@ -109,6 +109,28 @@ describe('inbox REST API: marks, counts, changes, lists by state and category', 
       expect(log.changes).toEqual([{ version: body.counts.version, type: 'seen', at: expect.stringMatching(ISO_8601), ids: [id] }]);
     });
 
+    it('queues concurrent marks over the same rows (never a deadlock), and the counts stay exact', async () => {
+      const userId = newUser();
+      await db.query(`INSERT INTO notifications (user_id, data, category) SELECT $1, '{}', 'c' || (g % 3) FROM generate_series(1, 5000) g`, [userId]);
+      const bodies = [
+        { set: 'read', all: true },
+        { set: 'unread', filter: { category: ['c1', 'c2'] } },
+        { set: 'archived', filter: { state: 'unread' } },
+        { set: 'unarchived', all: true },
+        { set: 'seen', all: true },
+      ];
+      const marks = Array.from({ length: 30 }, (_, i) => mark(userId, bodies[i % bodies.length]));
+      const seen = Array.from({ length: 3 }, () => api().post(path(userId, '/notifications/seen')).set(auth).send({ all: true }));
+      const statuses = (await Promise.all([...marks, ...seen])).map((response) => response.status);
+      expect(statuses).toEqual(statuses.map(() => 200));
+      const { rows } = await db.query(
+        `SELECT count(*) FILTER (WHERE seen_at IS NULL AND archived_at IS NULL)::int AS unseen, count(*) FILTER (WHERE read_at IS NULL AND archived_at IS NULL)::int AS unread,
+           count(*) FILTER (WHERE archived_at IS NULL)::int AS total FROM notifications WHERE user_id = $1`,
+        [userId],
+      );
+      expect(await counts(userId)).toMatchObject(rows[0]);
+    });
+
     describe('refuses bad input with 400, changing nothing', () => {
       const bad: [string, unknown][] = [
         ['no set', { ids: ['1'] }],
@@ -183,6 +205,8 @@ describe('inbox REST API: marks, counts, changes, lists by state and category', 
       ['a fractional since', '?since=1.5'],
       ['a since that is not a number', '?since=abc'],
       ['a since ahead of the version', '?since=3'],
+      ['a since far ahead of the version', '?since=999999999999999'],
+      ['a since past 2^53', '?since=9007199254740993'],
       ['limit 0', '?since=0&limit=0'],
       ['limit 1001', '?since=0&limit=1001'],
       ['an unknown parameter', '?since=0&after=1'],

@@ -2,10 +2,12 @@ import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { DatabaseClient } from './support/database-client';
 import { newUser } from './support/factories';
 import { FakePushService } from './support/fake-push-service';
 import { makeTestCertificate } from './support/fake-push-tls';
 import { startServerProcess, stopServerProcesses } from './support/server-process';
+import { pollUntil } from './support/waiters';
 
 const PUSHES = 50;
 
@@ -14,13 +16,15 @@ describe('push durability', () => {
   const certificate = makeTestCertificate();
   let service: FakePushService;
   let databaseUrl: string;
-  let database: pg.Pool;
+  let database: DatabaseClient;
   let survivor: RunningApp | undefined;
 
   beforeAll(async () => {
     service = await FakePushService.start(certificate);
     databaseUrl = await createTestDatabase();
-    database = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    const connection = new pg.Client({ connectionString: databaseUrl });
+    await connection.connect();
+    database = new DatabaseClient(connection);
   });
   afterEach(() => stopServerProcesses());
   afterAll(async () => {
@@ -43,17 +47,12 @@ describe('push durability', () => {
     const { body } = await request(doomed.baseUrl).post('/api/notifications').set(auth).send({ userIds: users, data: 'survives' }).expect(201);
     doomed.child.kill('SIGKILL');
     await doomed.exited;
-    const queued = await database.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs');
-    expect(queued.rows[0].n).toBe(PUSHES);
+    expect(await database.queuedPushJobs()).toBe(PUSHES);
     expect(service.received).toEqual([]);
 
     survivor = await startApp(databaseUrl, { PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: '1s' });
     await service.waitFor(() => endpoints.every((endpoint) => service.pushesTo(endpoint).length > 0), `a push to each of the ${PUSHES} subscriptions`, 30_000);
-    const deadline = Date.now() + 20_000;
-    while ((await database.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs')).rows[0].n > 0) {
-      if (Date.now() > deadline) throw new Error('push jobs still queued');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await pollUntil(() => database.queuedPushJobs(), (queued) => queued === 0, 'no push job left');
     const ids = (body.notifications as { id: string; userId: string }[]).map((created) => created.id);
     expect(endpoints.map((endpoint) => service.pushesTo(endpoint).map((push) => push.payload?.id))).toEqual(ids.map((id) => [id]));
     expect(service.received.flatMap((push) => push.problems)).toEqual([]);

@@ -7,6 +7,7 @@ import { newUser } from './support/factories';
 import { FakeFcm } from './support/fake-push-fcm';
 import { makeTestCertificate } from './support/fake-push-tls';
 import { LogCapture } from './support/log-capture';
+import { pollUntil } from './support/waiters';
 
 /** docs/push.md: FCM HTTP v1 with an OAuth token from the service account's own token_uri. */
 describe('FCM', () => {
@@ -43,7 +44,7 @@ describe('FCM', () => {
     expect(await subscriptionsOf(user)).toEqual(expect.arrayContaining([expect.objectContaining({ id: first.id, kind: 'fcm' })]));
     const id = await postNotification(pns, user, { text: 'hi', count: 2 }, 'chat');
     await fcm.waitFor(() => fcm.messagesTo(first.token).length === 1 && fcm.messagesTo(second.token).length === 1, 'one message per token');
-    expect(fcm.messagesTo(first.token)[0].data).toEqual({ type: 'notification', id, data: '{"text":"hi","count":2}', category: 'chat' });
+    expect(fcm.messagesTo(first.token)[0].data).toEqual({ type: 'notification', id, data: '{"text":"hi","count":2}', category: 'chat', version: '1' });
     expect(fcm.tokenRequests).toEqual([{ iss: expect.stringContaining('@'), scope: 'https://www.googleapis.com/auth/firebase.messaging', aud: `${fcm.origin}/token` }]);
     expect(logger.lines.join('\n')).not.toContain(first.token);
   });
@@ -54,9 +55,7 @@ describe('FCM', () => {
     fcm.unregister(token);
     await postNotification(pns, user, 'to an uninstalled app');
     await fcm.waitFor(() => fcm.messagesTo(token).some((message) => message.status === 404), 'the refused message');
-    const deadline = Date.now() + 20_000;
-    while ((await subscriptionsOf(user)).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await subscriptionsOf(user)).toEqual([]);
+    await pollUntil(() => subscriptionsOf(user), (items) => items.length === 0, 'the token deleted');
   });
 
   it('refreshes its access token once when FCM answers 401, and delivers', async () => {

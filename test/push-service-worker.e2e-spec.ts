@@ -3,6 +3,7 @@ import { chromium, type Browser, type BrowserContext, type CDPSession, type Page
 import request from 'supertest';
 import { startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { pollUntil } from './support/waiters';
 
 /** Debian's chromium, as in browser.e2e-spec.ts. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,16 +21,7 @@ describe('the pns service worker', () => {
   /** The titles and tags of the notifications the worker shows now. */
   const shown = () =>
     page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({ title: n.title, body: n.body, tag: n.tag })));
-  const waitShown = async (expected: unknown[], what: string): Promise<void> => {
-    const deadline = Date.now() + 15_000;
-    let last: unknown;
-    while (Date.now() < deadline) {
-      last = await shown();
-      if (JSON.stringify(last) === JSON.stringify(expected)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`timed out waiting for ${what}; shown: ${JSON.stringify(last)}`);
-  };
+  const waitShown = (expected: unknown[], what: string) => pollUntil(shown, (now) => JSON.stringify(now) === JSON.stringify(expected), what);
   const push = (payload: unknown) => devtools.send('ServiceWorker.deliverPushMessage', { origin: pns.baseUrl, registrationId, data: JSON.stringify(payload) });
 
   beforeAll(async () => {

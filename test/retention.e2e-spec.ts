@@ -66,7 +66,7 @@ describe('the retention policy', () => {
     const unseenNew = await rows.notifications(user, 1, '0 seconds');
     expect(await unseenCount(pns, user)).toBe(5);
 
-    expect(await fixture.pass()).toEqual({ seen: 3, unseen: 0, tickets: 0, batches: 1 });
+    expect(await fixture.pass()).toEqual({ seen: 3, unseen: 0, tickets: 0, changes: 0, batches: 1 });
 
     expect(await rows.notificationIdsOf(user)).toEqual([...seenWithin, ...unseenAncient, ...unseenNew]);
     expect(await unseenCount(pns, user)).toBe(5);
@@ -83,7 +83,7 @@ describe('the retention policy', () => {
     await rows.notifications(userWithOnlyOld, 2, '8 days');
     expect([await unseenCount(pns, user), await unseenCount(pns, userWithOnlyOld)]).toEqual([5, 2]);
 
-    expect(await fixture.pass()).toEqual({ seen: 0, unseen: 5, tickets: 0, batches: 1 });
+    expect(await fixture.pass()).toEqual({ seen: 0, unseen: 5, tickets: 0, changes: 0, batches: 1 });
     const metrics = await request(pns.baseUrl).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^pns_retention_deleted_total\{kind="unseen"\} 5$/m);
 
@@ -98,11 +98,31 @@ describe('the retention policy', () => {
     const expired = [await fixture.rows.ticket(user, '-1 second'), await fixture.rows.ticket(user, '-30 days')];
     const live = await fixture.rows.ticket(user, '1 hour');
 
-    expect(await fixture.pass()).toEqual({ seen: 0, unseen: 0, tickets: 2, batches: 1 });
+    expect(await fixture.pass()).toEqual({ seen: 0, unseen: 0, tickets: 2, changes: 0, batches: 1 });
 
     const exist = [];
     for (const idHash of [...expired, live]) exist.push(await fixture.rows.ticketExists(idHash));
     expect(exist).toEqual([false, false, true]);
+  });
+
+  it('deletes changes older than CHANGE_RETENTION: GET …/changes then answers 410 below them, and the version goes on', async () => {
+    fixture = await startFixture({ CHANGE_RETENTION: '7d' });
+    const { rows, pns } = fixture;
+    const user = newUser();
+    const changesSince = (since: number) => request(pns.baseUrl).get(`/api/users/${encodeURIComponent(user)}/changes?since=${since}`).set(auth);
+    for (let i = 0; i < 4; i++) await request(pns.baseUrl).post('/api/notifications').set(auth).send({ userId: user, data: i }).expect(201);
+    await rows.query(`UPDATE inbox_changes SET at = now() - interval '7 days 1 minute' WHERE user_id = $1 AND version <= 2`, [user]);
+    await rows.query(`UPDATE inbox_changes SET at = now() - interval '6 days 23 hours' WHERE user_id = $1 AND version = 3`, [user]);
+
+    expect(await fixture.pass()).toMatchObject({ changes: 2 });
+
+    for (const since of [0, 1]) {
+      expect((await changesSince(since).expect(410)).body).toEqual({ statusCode: 410, error: 'Gone', message: expect.stringContaining('reload'), version: 4 });
+    }
+    expect((await changesSince(2).expect(200)).body.changes.map((change: { version: number }) => change.version)).toEqual([3, 4]);
+    expect(await rows.notificationIdsOf(user)).toHaveLength(4);
+    await request(pns.baseUrl).post('/api/notifications').set(auth).send({ userId: user, data: 'next' }).expect(201);
+    expect((await changesSince(4).expect(200)).body).toMatchObject({ version: 5, changes: [{ version: 5, type: 'created' }] });
   });
 
   it('skips the pass, deleting nothing, while another process holds the retention lock', async () => {
@@ -115,7 +135,7 @@ describe('the retention policy', () => {
     expect(await fixture.rows.notificationIdsOf(user)).toEqual(expired);
 
     await fixture.rows.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK_KEY]);
-    expect(await fixture.pass()).toEqual({ seen: 2, unseen: 0, tickets: 0, batches: 1 });
+    expect(await fixture.pass()).toEqual({ seen: 2, unseen: 0, tickets: 0, changes: 0, batches: 1 });
   });
 });
 
@@ -179,7 +199,7 @@ describe('deleting in batches', () => {
           `${latencies.length} POSTs during it, latency max ${maxLatency.toFixed(1)} ms, median ${median.toFixed(1)} ms`,
       );
       // Full batches until the seen rows run out, then one that finds less than a batch.
-      expect(result).toEqual({ seen: 150_000, unseen: 50_000, tickets: 0, batches: 150_000 / RETENTION_BATCH_SIZE + 1 });
+      expect(result).toEqual({ seen: 150_000, unseen: 50_000, tickets: 0, changes: 0, batches: 150_000 / RETENTION_BATCH_SIZE + 1 });
       expect(latencies.length).toBeGreaterThanOrEqual(100);
       expect(statuses.filter((status) => status !== 201)).toEqual([]);
       // A POST waits for a batch only while that batch's trigger holds its user's count row,
@@ -281,7 +301,7 @@ describe('npm run retention', () => {
       // Production, yet no APP_TOKEN: the command needs none.
       const run = await runRetentionCli(build, { NODE_ENV: 'production', DATABASE_URL: fixture.databaseUrl, SEEN_RETENTION: '30d', UNSEEN_RETENTION: '7d' });
 
-      expect(run).toEqual({ code: 0, stdout: 'retention: deleted 2 seen, 3 unseen notifications and 1 expired tickets in 1 batch\n', stderr: '' });
+      expect(run).toEqual({ code: 0, stdout: 'retention: deleted 2 seen, 3 unseen notifications, 1 expired tickets and 0 old changes in 1 batch\n', stderr: '' });
       expect(await fixture.rows.notificationIdsOf(user)).toEqual(kept);
       await device.waitForCount(1);
       device.close();
@@ -303,7 +323,7 @@ describe('npm run retention', () => {
       try {
         const run = await runRetentionCli(build, { DATA_DIR: dataDir, SEEN_RETENTION: '1d' });
 
-        expect(run).toEqual({ code: 0, stdout: 'retention: deleted 4 seen, 0 unseen notifications and 0 expired tickets in 1 batch\n', stderr: '' });
+        expect(run).toEqual({ code: 0, stdout: 'retention: deleted 4 seen, 0 unseen notifications, 0 expired tickets and 0 old changes in 1 batch\n', stderr: '' });
         // Attached, not adopted: the database of the running pns is left running.
         expect(await rows.notificationIdsOf(user)).toEqual([]);
       } finally {

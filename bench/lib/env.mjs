@@ -260,6 +260,8 @@ export async function explainIngest(url, users) {
       [null],
       users,
       users.map(() => 1),
+      ['offline'],
+      [null],
     ]);
     return rows.map((row) => row['QUERY PLAN']);
   } finally {

@@ -23,6 +23,8 @@ export class AppConfig {
   readonly seenRetentionMs: number;
   /** Unset: unseen notifications are kept until seen. */
   readonly unseenRetentionMs: number | undefined;
+  /** How long the change log (GET …/changes, device resumes) keeps a change. */
+  readonly changeRetentionMs: number;
   /** A cron expression, or undefined when the in-process job is off. */
   readonly retentionCron: string | undefined;
   readonly migrateOnStart: boolean;

@@ -127,6 +127,7 @@ export function loadConfig(env: Environment): AppConfig {
     allowedOrigins,
     seenRetentionMs: duration('SEEN_RETENTION', '30d'),
     unseenRetentionMs: optionalDuration('UNSEEN_RETENTION'),
+    changeRetentionMs: duration('CHANGE_RETENTION', '7d'),
     retentionCron: retentionCron === 'off' ? undefined : retentionCron,
     migrateOnStart: boolean('MIGRATE_ON_START', true),
     publicUrl,

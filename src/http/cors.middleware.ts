@@ -5,7 +5,7 @@ import { isOriginAllowed, normalizeOrigin } from '../auth/origin.js';
 type Next = (error?: unknown) => void;
 
 /** What a page of another origin may load or call (docs/firewalls.md, CORS); nothing else answers CORS. */
-export const CORS_PATHS: ReadonlySet<string> = new Set(['/client.js', '/subscribe', '/subscribe/requests']);
+export const CORS_PATHS: ReadonlySet<string> = new Set(['/client.js', '/subscribe', '/subscribe/requests', '/push/vapid-public-key']);
 
 /** Last-Event-ID: an SSE polyfill reconnecting sends it as a header, which needs a preflight. */
 const ALLOWED_HEADERS = 'Content-Type, Authorization, Last-Event-ID, Cache-Control, X-Requested-With, X-Request-Id';

@@ -1,14 +1,16 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiExtraModels, ApiGoneResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
 import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
 import { ChangesPageDto, ChangesQuery, toChangesPageDto } from './dto/changes.dto.js';
-import { toUserCountsDto, UserCountsDto } from './dto/counts.dto.js';
+import { CategoryCountsDto, toUserCountsDto, UserCountsDto } from './dto/counts.dto.js';
 import { MarkBody, MarkResultDto, toMarkTarget } from './dto/mark.dto.js';
 import { InboxService } from './inbox.service.js';
 
 @ApiTags('inbox')
+// Named by the `categories` map of CountsDto.
+@ApiExtraModels(CategoryCountsDto)
 @ApiAppToken()
 @Controller('api/users/:userId')
 @UseGuards(AppTokenGuard)

@@ -2,8 +2,9 @@
  * The statement that stores every notification (NotificationsRepository.insertAll), in a module
  * of its own, without imports, so that the benchmark can EXPLAIN this very text.
  * $1..$3: per request, its data as JSON text, category and idempotency key; $4, $5: per
- * recipient, its user and the (1-based) request it belongs to; $6..$8: per request, its
- * replace-by-key key, expiry and whether a replacement is unseen and unread again.
+ * recipient, its user and the (1-based) request it belongs to; $6, $7: per request, its push
+ * policy and display (JSON text), which the push triggers read (docs/push.md); $8..$10: per
+ * request, its replace-by-key key, expiry and whether a replacement is unseen and unread again.
  *
  * Keyless requests are inserted, skipping a retry of an idempotency key; keyed ones replace the
  * user's notification with that key (docs/lifecycle.md#replace-by-key): one INSERT ... ON CONFLICT
@@ -13,23 +14,25 @@
  */
 export const INSERT_NOTIFICATIONS = `
   WITH requests AS MATERIALIZED (
-    SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key, r.key, r.expires_at, r.renotify
-    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::timestamptz[], $8::boolean[])
-      WITH ORDINALITY AS r(data, category, idempotency_key, key, expires_at, renotify, request)
+    SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key, r.push_policy, r.push_display::jsonb AS push_display,
+      r.key, r.expires_at, r.renotify
+    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::boolean[])
+      WITH ORDINALITY AS r(data, category, idempotency_key, push_policy, push_display, key, expires_at, renotify, request)
   ), recipients AS MATERIALIZED (
     SELECT nextval('notifications_id_seq') AS id, x.user_id, x.request
     FROM unnest($4::text[], $5::bigint[]) AS x(user_id, request)
   ), inserted AS (
-    INSERT INTO notifications (id, user_id, data, category, idempotency_key, expires_at)
-    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.expires_at
+    INSERT INTO notifications (id, user_id, data, category, idempotency_key, push_policy, push_display, expires_at)
+    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.push_policy, requests.push_display, requests.expires_at
     FROM recipients JOIN requests USING (request)
     WHERE requests.key IS NULL
     ORDER BY recipients.user_id
     ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, user_id, created_at
   ), replaced AS (
-    INSERT INTO notifications AS n (id, user_id, data, category, idempotency_key, expires_at, key)
-    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.expires_at, requests.key
+    INSERT INTO notifications AS n (id, user_id, data, category, idempotency_key, push_policy, push_display, expires_at, key)
+    SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.push_policy, requests.push_display,
+      requests.expires_at, requests.key
     FROM recipients JOIN requests USING (request)
     WHERE requests.key IS NOT NULL
       -- A retry of an idempotency key is answered with what it made, not replaced again (this
@@ -41,6 +44,8 @@ export const INSERT_NOTIFICATIONS = `
     ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO UPDATE SET
       data = EXCLUDED.data,
       category = EXCLUDED.category,
+      push_policy = EXCLUDED.push_policy,
+      push_display = EXCLUDED.push_display,
       expires_at = EXCLUDED.expires_at,
       idempotency_key = coalesce(EXCLUDED.idempotency_key, n.idempotency_key),
       updated_at = now(),

@@ -10,9 +10,18 @@ describe('checkedRows: the rules of a new notification, for every transport', ()
       dataJson: 'null',
       category: 'news',
       idempotencyKey: 'k',
+      pushPolicy: 'offline',
+      pushDisplayJson: null,
       key: null,
       expiresAt: null,
       renotify: true,
+    });
+  });
+
+  it('takes the push policy and display, the display as JSON text', () => {
+    expect(checkedRows({ userIds: ['a'], data: 1, push: 'always', pushDisplay: { url: '/x', title: 'T' } }, MAX_BYTES)).toMatchObject({
+      pushPolicy: 'always',
+      pushDisplayJson: '{"title":"T","url":"/x"}',
     });
   });
 

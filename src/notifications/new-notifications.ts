@@ -1,5 +1,6 @@
 import { InvalidInputError, PayloadTooLargeError } from '../common/errors.js';
 import { isUserId, USER_ID_RULE } from '../common/user-id.js';
+import { checkedPushDisplay, checkedPushPolicy } from '../push/push-display.js';
 import { parseDuration } from '../config/duration.js';
 import type { NewNotifications } from './notification.js';
 import type { NotificationRows } from './notifications.repository.js';
@@ -29,6 +30,8 @@ export function checkedRows(input: NewNotifications, maxDataBytes: number, now =
     dataJson: serializedData(input.data, maxDataBytes),
     category: checkedText('category', input.category),
     idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
+    pushPolicy: checkedPushPolicy(input.push),
+    pushDisplayJson: checkedPushDisplay(input.pushDisplay),
     key: checkedText('key', input.key),
     expiresAt: checkedExpiry(input, now),
     renotify: input.renotify ?? true,

@@ -36,6 +36,9 @@ export interface NewNotifications {
   data: unknown;
   category?: string;
   idempotencyKey?: string;
+  /** Checked by the push rules (src/push/push-display.ts); `offline` when absent. */
+  push?: unknown;
+  pushDisplay?: unknown;
   /** Replace by key (docs/lifecycle.md#replace-by-key). */
   key?: string;
   /** false: a replacement keeps its seen/read/archived/snoozed marks. Default true. */

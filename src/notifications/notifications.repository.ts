@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { Batcher } from '../common/batcher.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
+import type { PushPolicy } from '../push/push-display.js';
 import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
@@ -41,6 +42,9 @@ export interface NotificationRows {
   dataJson: string;
   category: string | null;
   idempotencyKey: string | null;
+  /** Read by the push triggers (docs/push.md). */
+  pushPolicy: PushPolicy;
+  pushDisplayJson: string | null;
   /** Replace by key: the user's notification with this key is replaced (docs/lifecycle.md#replace-by-key). */
   key: string | null;
   expiresAt: Date | null;
@@ -136,6 +140,8 @@ export class NotificationsRepository {
         requests.map((request) => request.idempotencyKey),
         recipients.map((recipient) => recipient.userId),
         recipients.map((recipient) => recipient.request),
+        requests.map((request) => request.pushPolicy),
+        requests.map((request) => request.pushDisplayJson),
         requests.map((request) => request.key),
         requests.map((request) => request.expiresAt),
         requests.map((request) => request.renotify),
@@ -176,6 +182,7 @@ export class NotificationsRepository {
     return rows.map(toRecord);
   }
 
+  /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
   async unseenCount(userId: string): Promise<{ count: number; version: number }> {
     const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
@@ -192,15 +199,27 @@ export class NotificationsRepository {
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
-  async markSeen(userId: string, ids: readonly string[]): Promise<number> {
-    const { rowCount } = await this.prisma.query(Prisma.sql`
-      UPDATE notifications SET seen_at = now()
-      WHERE user_id = ${userId} AND seen_at IS NULL AND id = ANY(${ids}::bigint[])`);
-    return rowCount ?? 0;
+  markSeen(userId: string, ids: readonly string[]): Promise<number> {
+    return this.markUnseenSeen(userId, Prisma.sql`id = ANY(${ids}::bigint[])`);
   }
 
-  async markAllSeen(userId: string): Promise<number> {
-    const { rowCount } = await this.prisma.query(Prisma.sql`UPDATE notifications SET seen_at = now() WHERE user_id = ${userId} AND seen_at IS NULL`);
+  markAllSeen(userId: string): Promise<number> {
+    return this.markUnseenSeen(userId, Prisma.raw('true'));
+  }
+
+  /**
+   * Locks the rows in id order first, as the inbox marks do (InboxRepository.mark): two marks
+   * over overlapping rows that locked them in different orders would deadlock.
+   */
+  private async markUnseenSeen(userId: string, selected: Prisma.Sql): Promise<number> {
+    const { rowCount } = await this.prisma.query(Prisma.sql`
+      WITH target AS (
+        SELECT id FROM notifications
+        WHERE user_id = ${userId} AND seen_at IS NULL AND ${selected}
+        ORDER BY id
+        FOR UPDATE)
+      UPDATE notifications SET seen_at = now()
+      FROM target WHERE notifications.id = target.id`);
     return rowCount ?? 0;
   }
 
@@ -257,9 +276,16 @@ export class NotificationsRepository {
         WHERE user_id = ${userId} AND created_at > ${after}::timestamptz
         ORDER BY created_at DESC, id DESC
         LIMIT ${limit}),
+      -- Locked in id order, as every multi-row mark locks (InboxRepository.mark): in page order
+      -- this would deadlock with a mark holding some of the same rows.
+      locked AS (
+        SELECT notifications.id FROM notifications JOIN page ON notifications.id = page.id
+        WHERE notifications.seen_at IS NULL
+        ORDER BY notifications.id
+        FOR UPDATE OF notifications),
       taken AS (
         UPDATE notifications SET seen_at = now()
-        FROM page WHERE notifications.id = page.id AND notifications.seen_at IS NULL
+        FROM locked WHERE notifications.id = locked.id
         RETURNING ${COLUMNS})
       SELECT taken.*, true AS taken FROM taken
       UNION ALL

@@ -18,6 +18,8 @@ describe('replace by key in one batch of the insert', () => {
     dataJson: JSON.stringify(data),
     category: null,
     idempotencyKey: null,
+    pushPolicy: 'offline',
+    pushDisplayJson: null,
     key,
     expiresAt: null,
     renotify: true,

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '../bus/bus.module.js';
+import { EventHooksModule } from '../event-hooks/event-hooks.module.js';
+import { PreferencesModule } from '../preferences/preferences.module.js';
+import { StatsModule } from '../stats/stats.module.js';
 import { DeviceCoreModule } from '../realtime/core/device-core.module.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { PresenceRepository } from './presence.repository.js';
@@ -16,7 +19,7 @@ import { WebPushSender } from './senders/web-push.sender.js';
  * from PushModule so that the device core, which serves subscribe frames, need not import it.
  */
 @Module({
-  imports: [PushModule, BusModule, DeviceCoreModule],
+  imports: [PushModule, BusModule, DeviceCoreModule, PreferencesModule, StatsModule, EventHooksModule],
   providers: [PushWorker, PushJobsRepository, PresenceTracker, PresenceRepository, WebPushSender, FcmSender, FcmAccessTokens, pushHttpsAgentProvider],
 })
 export class PushDeliveryModule {}

@@ -1,11 +1,5 @@
+import type { PushDisplay } from './push-display.js';
 import type { PushKind } from './push-subscription.js';
-
-/** Display hints the application gave for the push (`pushDisplay`). */
-export interface PushDisplay {
-  title: string;
-  body?: string;
-  url?: string;
-}
 
 /** A claimed job, with what its push needs: the subscription's address and keys, the notification. */
 export interface ClaimedPushJob {
@@ -13,6 +7,8 @@ export interface ClaimedPushJob {
   kind: 'notification' | 'clear';
   attempts: number;
   subscriptionId: string;
+  /** The subscription's user. */
+  userId: string;
   provider: PushKind;
   /** The endpoint URL or the FCM token. */
   address: string;
@@ -22,13 +18,25 @@ export interface ClaimedPushJob {
   notification: { id: string; data: unknown; category: string | null; display: PushDisplay | null } | undefined;
   /** kind 'clear' */
   clearedIds: string[];
+  /** The user's inbox version when the job was claimed. */
+  version: number;
 }
 
-/** The contract's push payloads (docs/push.md). The version joins when the change log exists. */
+// A Web Push body holds about 3,990 bytes of payload once encrypted (RFC 8291), FCM 4 KB of
+// data; JSON escaping inside FCM's strings costs some more. Beyond this, `data` stays home.
+const MAX_PAYLOAD_BYTES = 3_000;
+
+/**
+ * The push payloads (docs/push.md). A notification whose data would not fit goes without
+ * `data` (the app reads it by id).
+ */
 export function payloadOf(job: ClaimedPushJob): Record<string, unknown> {
-  if (job.kind === 'clear') return { type: 'clear', ids: job.clearedIds, version: null };
+  if (job.kind === 'clear') return { type: 'clear', ids: job.clearedIds, version: job.version };
   const { id, data, category, display } = job.notification!;
-  return { type: 'notification', id, data, category, version: null, ...(display ? { display } : {}) };
+  const payload = { type: 'notification', id, data, category, version: job.version, ...(display ? { display } : {}) };
+  if (Buffer.byteLength(JSON.stringify(payload)) <= MAX_PAYLOAD_BYTES) return payload;
+  const { data: _left, ...withoutData } = payload;
+  return withoutData;
 }
 
 /**

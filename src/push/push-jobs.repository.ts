@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { BUS_APPLICATION_NAME_PREFIX } from '../bus/bus.js';
-import type { ClaimedPushJob, PushDisplay } from './push-job.js';
+import type { PushDisplay } from './push-display.js';
+import type { ClaimedPushJob } from './push-job.js';
 import type { PushKind } from './push-subscription.js';
 
 /*
@@ -14,21 +17,21 @@ import type { PushKind } from './push-subscription.js';
  */
 
 /** Which jobs are due, and which of those are moot: the push policy, in one statement (docs/push.md). */
-const CLAIM_DUE_JOBS = `
+const claimDueJobs = (graceMs: number, limit: number, leaseMs: number) => Prisma.sql`
   WITH candidates AS (
     SELECT j.id, j.kind, j.notification_id, j.offline, j.attempts
     FROM push_jobs j
     -- Due: its first attempt, its retry time, or the lease of an instance that died mid-send is over...
     WHERE j.due_at <= now()
       -- ...and the first attempt of an offline push waits PUSH_GRACE after its notification was stored.
-      AND (NOT j.offline OR j.attempts > 0 OR j.due_at <= now() - $1 * interval '1 millisecond')
+      AND (NOT j.offline OR j.attempts > 0 OR j.due_at <= now() - ${graceMs} * interval '1 millisecond')
     ORDER BY j.due_at
-    LIMIT $2
+    LIMIT ${limit}
     -- Two instances never take the same job: each skips the rows another holds.
     FOR UPDATE OF j SKIP LOCKED
   ), live_instances AS (
-    SELECT substr(application_name, length($4) + 1) AS instance_id
-    FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE $4 || '%'
+    SELECT substr(application_name, length(${BUS_APPLICATION_NAME_PREFIX}) + 1) AS instance_id
+    FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE ${BUS_APPLICATION_NAME_PREFIX} || '%'
   ), verdicts AS (
     SELECT c.id, CASE
       -- A clear is always wanted: the device may show what it takes back.
@@ -48,42 +51,46 @@ const CLAIM_DUE_JOBS = `
     DELETE FROM push_jobs j USING verdicts v WHERE j.id = v.id AND NOT v.wanted
   ), leased AS (
     -- Held for the send by moving its due time past it: a crash mid-send loses nothing.
-    UPDATE push_jobs j SET due_at = now() + $3 * interval '1 millisecond', attempts = j.attempts + 1
+    UPDATE push_jobs j SET due_at = now() + ${leaseMs} * interval '1 millisecond', attempts = j.attempts + 1
     FROM verdicts v WHERE j.id = v.id AND v.wanted
     RETURNING j.id, j.kind, j.attempts, j.subscription_id, j.notification_id, j.cleared_ids, j.display
   )
-  SELECT l.id::text, l.kind, l.attempts, s.id AS subscription_id, s.kind AS provider, s.address, s.p256dh, s.auth,
-    n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids
+  SELECT l.id::text, l.kind, l.attempts, s.id AS subscription_id, s.user_id, s.kind AS provider, s.address, s.p256dh, s.auth,
+    n.id::text AS notification_id, n.data, n.category, l.display, l.cleared_ids::text[] AS cleared_ids,
+    -- The user's inbox version as the push leaves: the device resumes its changes from there.
+    COALESCE((SELECT i.version FROM user_inboxes i WHERE i.user_id = s.user_id), 0)::text AS version
   FROM leased l
   JOIN push_subscriptions s ON s.id = l.subscription_id
   LEFT JOIN notifications n ON n.id = l.notification_id`;
 
 /**
  * A delivered notification is recorded (a later seen or delete clears it), unless it was seen
- * or deleted while it was on its way: then it is cleared at once. The notification's row is
- * locked (FOR SHARE) so that a concurrent mark waits for this record, and its clear sees it.
+ * or deleted while it was on its way: the mark's trigger flagged the job (`cleared`), and the
+ * notification is cleared at once instead. The flag and this delete meet on the job row's lock,
+ * so one of the two always sees the other (see the migration *_push_clear_in_flight).
  */
-const RECORD_SENT = `
+const recordSent = (jobId: string) => Prisma.sql`
   WITH done AS (
-    DELETE FROM push_jobs WHERE id = $1 RETURNING subscription_id, notification_id, kind
+    DELETE FROM push_jobs WHERE id = ${jobId}::bigint RETURNING subscription_id, notification_id, kind, cleared
   ), touched AS (
     UPDATE push_subscriptions s SET last_success_at = now() FROM done WHERE s.id = done.subscription_id
-  ), unseen AS (
-    SELECT n.id FROM notifications n WHERE n.id = (SELECT notification_id FROM done WHERE kind = 'notification') AND n.seen_at IS NULL FOR SHARE
   ), delivered AS (
     INSERT INTO push_deliveries (notification_id, subscription_id)
-    SELECT done.notification_id, done.subscription_id FROM done JOIN unseen ON unseen.id = done.notification_id
+    SELECT notification_id, subscription_id FROM done WHERE kind = 'notification' AND NOT cleared
     ON CONFLICT DO NOTHING
   )
   INSERT INTO push_jobs (subscription_id, kind, cleared_ids)
-  SELECT done.subscription_id, 'clear', ARRAY[done.notification_id] FROM done
-  WHERE done.kind = 'notification' AND NOT EXISTS (SELECT 1 FROM unseen)`;
+  SELECT subscription_id, 'clear', ARRAY[notification_id] FROM done WHERE kind = 'notification' AND cleared`;
+
+/** Writes a push's outcome elsewhere (statistics, outgoing events) inside the job's own transaction. */
+export type OutcomeReport = (db: pg.PoolClient) => Promise<void>;
 
 interface ClaimedRow {
   id: string;
   kind: 'notification' | 'clear';
   attempts: number;
   subscription_id: string;
+  user_id: string;
   provider: PushKind;
   address: string;
   p256dh: string | null;
@@ -93,6 +100,7 @@ interface ClaimedRow {
   category: string | null;
   display: PushDisplay | null;
   cleared_ids: string[] | null;
+  version: string;
 }
 
 @Injectable()
@@ -101,41 +109,55 @@ export class PushJobsRepository {
 
   /** Claims up to `limit` due jobs for `leaseMs`, dropping those the policy finds moot. */
   async claimDue(graceMs: number, limit: number, leaseMs: number): Promise<ClaimedPushJob[]> {
-    const { rows } = await this.prisma.pool.query<ClaimedRow>(CLAIM_DUE_JOBS, [graceMs, limit, leaseMs, BUS_APPLICATION_NAME_PREFIX]);
+    const { rows } = await this.prisma.query<ClaimedRow>(claimDueJobs(graceMs, limit, leaseMs));
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
       attempts: row.attempts,
       subscriptionId: row.subscription_id,
+      userId: row.user_id,
       provider: row.provider,
       address: row.address,
       p256dh: row.p256dh,
       auth: row.auth,
       notification: row.notification_id === null ? undefined : { id: row.notification_id, data: row.data, category: row.category, display: row.display },
       clearedIds: row.cleared_ids ?? [],
+      version: Number(row.version),
     }));
   }
 
-  async recordSent(jobId: string): Promise<void> {
-    await this.prisma.pool.query(RECORD_SENT, [jobId]);
+  /** `report` writes what the push came to (statistics, outgoing events) in the same transaction. */
+  recordSent(jobId: string, report?: OutcomeReport): Promise<void> {
+    return this.completing(recordSent(jobId), report);
   }
 
   /** The push service says the subscription is gone: it goes, with its jobs and deliveries. */
-  async deleteSubscription(subscriptionId: string): Promise<void> {
-    await this.prisma.pool.query('DELETE FROM push_subscriptions WHERE id = $1', [subscriptionId]);
+  deleteSubscription(subscriptionId: string, report?: OutcomeReport): Promise<void> {
+    return this.completing(Prisma.sql`DELETE FROM push_subscriptions WHERE id = ${subscriptionId}::uuid`, report);
   }
 
   async retryLater(jobId: string, delayMs: number): Promise<void> {
-    await this.prisma.pool.query(`UPDATE push_jobs SET due_at = now() + $2 * interval '1 millisecond' WHERE id = $1`, [jobId, delayMs]);
+    await this.prisma.query(Prisma.sql`UPDATE push_jobs SET due_at = now() + ${delayMs} * interval '1 millisecond' WHERE id = ${jobId}::bigint`);
   }
 
-  async drop(jobId: string): Promise<void> {
-    await this.prisma.pool.query('DELETE FROM push_jobs WHERE id = $1', [jobId]);
+  drop(jobId: string, report?: OutcomeReport): Promise<void> {
+    return this.completing(Prisma.sql`DELETE FROM push_jobs WHERE id = ${jobId}::bigint`, report);
+  }
+
+  private async completing(statement: Prisma.Sql, report: OutcomeReport | undefined): Promise<void> {
+    if (!report) {
+      await this.prisma.query(statement);
+      return;
+    }
+    await this.prisma.transaction(async (client) => {
+      await client.query(statement.text, statement.values);
+      await report(client);
+    });
   }
 
   /** Jobs waiting, for the queue-depth gauge. */
   async depth(): Promise<number> {
-    const { rows } = await this.prisma.pool.query<{ depth: number }>('SELECT count(*)::int AS depth FROM push_jobs');
+    const { rows } = await this.prisma.query<{ depth: number }>(Prisma.sql`SELECT count(*)::int AS depth FROM push_jobs`);
     return rows[0].depth;
   }
 }

@@ -3,12 +3,18 @@ import { Bus } from '../bus/bus.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { payloadOf, topicOf, type ClaimedPushJob } from './push-job.js';
-import { PushJobsRepository } from './push-jobs.repository.js';
+import { PushJobsRepository, type OutcomeReport } from './push-jobs.repository.js';
+import { EventHooksService } from '../event-hooks/event-hooks.service.js';
+import { PreferencesService } from '../preferences/preferences.service.js';
+import { StatsService } from '../stats/stats.service.js';
 import { FcmSender } from './senders/fcm.sender.js';
 import { SEND_TIMEOUT_MS, WebPushSender } from './senders/web-push.sender.js';
 import type { SendOutcome } from './senders/send-outcome.js';
 
 const POLL_INTERVAL_MS = 1_000;
+// Announcements come with every notification: a rest after each pass keeps a burst of them to
+// at most ten passes a second.
+const PASS_REST_MS = 100;
 const BATCH = 50;
 // Longer than any send (two FCM calls and a token fetch, each bounded): a job is never sent
 // by a second instance while the first still works on it.
@@ -28,6 +34,7 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
+  private resting: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
@@ -36,6 +43,9 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly fcm: FcmSender,
     private readonly config: AppConfig,
     private readonly bus: Bus,
+    private readonly preferences: PreferencesService,
+    private readonly stats: StatsService,
+    private readonly events: EventHooksService,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -49,23 +59,27 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.resting);
     this.bus.off('unseenChanged', this.wake);
     await this.running;
   }
 
-  /** Runs a pass now, or once more right after the one under way. */
+  /** Runs a pass now, or right after the one under way and its rest. */
   private readonly wake = (): void => {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.running || this.resting) {
       this.again = true;
       return;
     }
     this.running = this.drain().finally(() => {
       this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      }
+      this.resting = setTimeout(() => {
+        this.resting = undefined;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        }
+      }, PASS_REST_MS);
     });
   };
 
@@ -82,24 +96,57 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async deliver(job: ClaimedPushJob): Promise<void> {
+    if (await this.heldBack(job)) return;
     const outcome = await this.send(job);
     this.metrics?.pushTotal.inc({ provider: job.provider, result: outcome.result });
     switch (outcome.result) {
       case 'sent':
-        return this.repository.recordSent(job.id);
+        return this.repository.recordSent(job.id, this.report(job, true));
       case 'gone':
-        return this.repository.deleteSubscription(job.subscriptionId);
+        return this.repository.deleteSubscription(job.subscriptionId, this.report(job, false, 'the subscription is gone'));
       case 'failed':
         // The subscription's id, never its address: endpoints and tokens are secrets.
         this.logger.warn(`push ${job.id} to subscription ${job.subscriptionId} refused: ${outcome.reason}`);
-        return this.repository.drop(job.id);
+        return this.repository.drop(job.id, this.report(job, false, outcome.reason));
       case 'retry':
         if (job.attempts >= MAX_ATTEMPTS) {
           this.logger.warn(`push ${job.id} to subscription ${job.subscriptionId} given up after ${job.attempts} attempts: ${outcome.reason}`);
-          return this.repository.drop(job.id);
+          return this.repository.drop(job.id, this.report(job, false, `given up after ${job.attempts} attempts: ${outcome.reason}`));
         }
         return this.repository.retryLater(job.id, retryDelayMs(job.attempts, outcome.retryAfterMs));
     }
+  }
+
+  /**
+   * The user's preferences, asked once per notification push (on its first attempt): a
+   * category with push off drops it; quiet hours move it to their end, when the policy query
+   * sends it only if it is still unseen.
+   */
+  private async heldBack(job: ClaimedPushJob): Promise<boolean> {
+    if (job.kind !== 'notification' || job.attempts > 1) return false;
+    const now = new Date();
+    const decision = await this.preferences.pushDecision(job.userId, job.notification!.category, now);
+    if (!decision.push) {
+      await this.repository.drop(job.id);
+      return true;
+    }
+    if (decision.notBefore === null || decision.notBefore <= now) return false;
+    await this.repository.retryLater(job.id, decision.notBefore.getTime() - now.getTime());
+    return true;
+  }
+
+  /** A notification push's final outcome, for the statistics and the push.sent/push.failed events; clears are not reported. */
+  private report(job: ClaimedPushJob, sent: boolean, error?: string): OutcomeReport | undefined {
+    if (job.kind !== 'notification') return undefined;
+    const at = new Date();
+    const { id, category } = job.notification!;
+    return async (db) => {
+      await this.stats.recordPushOutcomes([{ at, category, sent }], db);
+      await this.events.enqueuePushEvents(
+        [{ type: sent ? 'push.sent' : 'push.failed', at, userId: job.userId, ids: [id], version: job.version, subscriptionId: job.subscriptionId, ...(error === undefined ? {} : { error }) }],
+        db,
+      );
+    };
   }
 
   private send(job: ClaimedPushJob): Promise<SendOutcome> {

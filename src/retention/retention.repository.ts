@@ -12,6 +12,7 @@ export interface RetentionPolicy {
   readonly seenRetentionMs: number;
   /** Undefined: unseen notifications are never deleted. */
   readonly unseenRetentionMs: number | undefined;
+  readonly changeRetentionMs: number;
   /** The most rows of each kind (seen, unseen, tickets) one batch deletes. */
   readonly batchSize: number;
 }
@@ -83,6 +84,48 @@ export class RetentionRepository {
         (SELECT count(*) FROM deleted_notifications WHERE was_unseen)::int AS unseen,
         (SELECT count(*) FROM deleted_tickets)::int AS tickets,
         (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications WHERE was_unseen) AS "usersWithFewerUnseen"
+      FROM unflushed_commit`);
+    return deleted;
+  }
+
+  /**
+   * Deletes one bounded batch of changes older than CHANGE_RETENTION and raises their users'
+   * pruned_version, in one statement: a reader of the log sees both or neither. Answers how
+   * many changes it deleted.
+   */
+  async deleteOldChangesBatch(policy: RetentionPolicy): Promise<number> {
+    const {
+      rows: [{ deleted }],
+    } = await this.prisma.query<{ deleted: number }>(Prisma.sql`
+      WITH unflushed_commit AS (
+        -- As for notifications: a batch lost in a crash is deleted again by the next pass.
+        SELECT set_config('synchronous_commit', 'off', true)
+      ), old_changes AS (
+        SELECT user_id, version FROM inbox_changes
+        -- Written more than CHANGE_RETENTION ago. The log is append-only, so the BRIN index
+        -- inbox_changes_at_brin limits the scan to its oldest block ranges.
+        WHERE at < now() - make_interval(secs => ${policy.changeRetentionMs / 1000}::float8)
+        LIMIT ${policy.batchSize}
+      ), deleted_changes AS (
+        DELETE FROM inbox_changes USING old_changes
+        WHERE inbox_changes.user_id = old_changes.user_id AND inbox_changes.version = old_changes.version
+        RETURNING inbox_changes.user_id, inbox_changes.version
+      ), locked_inboxes AS (
+        -- The users' inbox rows, locked in user order as every writer of them locks them (the
+        -- triggers), so this never deadlocks with ingest. Changes are deleted by age, which
+        -- follows version order only roughly: pruned_version keeps the highest deleted, and
+        -- GET …/changes answers 410 to a since below it, whatever older changes are still left.
+        SELECT user_inboxes.user_id, pruned.version
+        FROM user_inboxes
+        JOIN (SELECT user_id, max(version) AS version FROM deleted_changes GROUP BY user_id) AS pruned USING (user_id)
+        ORDER BY user_inboxes.user_id
+        FOR UPDATE OF user_inboxes
+      ), raised AS (
+        UPDATE user_inboxes SET pruned_version = greatest(user_inboxes.pruned_version, locked_inboxes.version)
+        FROM locked_inboxes WHERE user_inboxes.user_id = locked_inboxes.user_id
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM deleted_changes)::int AS deleted, (SELECT count(*) FROM raised) AS raised
       FROM unflushed_commit`);
     return deleted;
   }

@@ -24,6 +24,8 @@ export interface RetentionPassResult {
   readonly seen: number;
   readonly unseen: number;
   readonly tickets: number;
+  /** Changes deleted from the change log. */
+  readonly changes: number;
   readonly batches: number;
 }
 
@@ -40,7 +42,12 @@ export class RetentionService implements OnModuleDestroy {
     // Absent from `npm run retention`, which serves no /metrics.
     @Optional() private readonly metrics?: Metrics,
   ) {
-    this.policy = { seenRetentionMs: config.seenRetentionMs, unseenRetentionMs: config.unseenRetentionMs, batchSize: RETENTION_BATCH_SIZE };
+    this.policy = {
+      seenRetentionMs: config.seenRetentionMs,
+      unseenRetentionMs: config.unseenRetentionMs,
+      changeRetentionMs: config.changeRetentionMs,
+      batchSize: RETENTION_BATCH_SIZE,
+    };
   }
 
   /** A pass in flight stops after its current batch: each batch has committed on its own. */
@@ -59,22 +66,30 @@ export class RetentionService implements OnModuleDestroy {
       this.logger.log('retention pass skipped: another process holds the retention lock');
     } else {
       // Every 15 minutes by default: a pass that found nothing is not worth a line at the default level.
-      const level = result.seen + result.unseen + result.tickets > 0 ? 'log' : 'debug';
+      const level = result.seen + result.unseen + result.tickets + result.changes > 0 ? 'log' : 'debug';
       this.logger[level](`retention: ${describeRetentionPass(result)} in ${Date.now() - started} ms`);
-      for (const kind of ['seen', 'unseen', 'tickets'] as const) this.metrics?.retentionDeleted.inc({ kind }, result[kind]);
+      for (const kind of ['seen', 'unseen', 'tickets', 'changes'] as const) this.metrics?.retentionDeleted.inc({ kind }, result[kind]);
     }
     return result;
   }
 
   private async deleteInBatches(): Promise<RetentionPassResult> {
-    let total: RetentionPassResult = { seen: 0, unseen: 0, tickets: 0, batches: 0 };
+    let total: RetentionPassResult = { seen: 0, unseen: 0, tickets: 0, changes: 0, batches: 0 };
     for (;;) {
       const started = performance.now();
       const batch = await this.repository.deleteExpiredBatch(this.policy);
       // Committed: devices on every instance hear their users' new counts.
       this.changes.publish(batch.usersWithFewerUnseen);
-      total = { seen: total.seen + batch.seen, unseen: total.unseen + batch.unseen, tickets: total.tickets + batch.tickets, batches: total.batches + 1 };
-      if (Math.max(batch.seen, batch.unseen, batch.tickets) < this.policy.batchSize) return total;
+      // Old changes tell no device anything new: nothing to announce.
+      const changes = await this.repository.deleteOldChangesBatch(this.policy);
+      total = {
+        seen: total.seen + batch.seen,
+        unseen: total.unseen + batch.unseen,
+        tickets: total.tickets + batch.tickets,
+        changes: total.changes + changes,
+        batches: total.batches + 1,
+      };
+      if (Math.max(batch.seen, batch.unseen, batch.tickets, changes) < this.policy.batchSize) return total;
       const restMs = (performance.now() - started) * RETENTION_REST_PER_BATCH_TIME;
       await sleep(restMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
       if (this.stopping.signal.aborted) return total;
@@ -82,6 +97,6 @@ export class RetentionService implements OnModuleDestroy {
   }
 }
 
-export function describeRetentionPass({ seen, unseen, tickets, batches }: RetentionPassResult): string {
-  return `deleted ${seen} seen, ${unseen} unseen notifications and ${tickets} expired tickets in ${batches} batch${batches === 1 ? '' : 'es'}`;
+export function describeRetentionPass({ seen, unseen, tickets, changes, batches }: RetentionPassResult): string {
+  return `deleted ${seen} seen, ${unseen} unseen notifications, ${tickets} expired tickets and ${changes} old changes in ${batches} batch${batches === 1 ? '' : 'es'}`;
 }

@@ -49,6 +49,22 @@ export class DatabaseClient {
     return rows[0]?.indexdef;
   }
 
+  /** Push jobs waiting (due or not, leased or not), of one subscription or of all. */
+  async queuedPushJobs(subscriptionId?: string): Promise<number> {
+    const { rows } = await this.client.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs WHERE $1::uuid IS NULL OR subscription_id = $1::uuid', [subscriptionId ?? null]);
+    return rows[0].n;
+  }
+
+  /** Where the user is recorded as connected (instance ids), and when its last device left. */
+  async pushPresenceOf(userId: string): Promise<{ instances: string[]; lastDisconnectedAt: Date | null }> {
+    const { rows } = await this.client.query<{ instances: string[]; last: Date | null }>(
+      `SELECT ARRAY(SELECT instance_id::text FROM push_presence WHERE user_id = $1 ORDER BY 1) AS instances,
+              (SELECT disconnected_at FROM push_last_disconnects WHERE user_id = $1) AS last`,
+      [userId],
+    );
+    return { instances: rows[0].instances, lastDisconnectedAt: rows[0].last };
+  }
+
   end(): Promise<void> {
     return this.client.end();
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import type { TestCertificate } from './fake-push-tls';
-import { Waiters } from './waiters';
+import { DEADLINE_MS, Waiters } from './waiters';
 
 export const PROJECT_ID = 'pns-test-project';
 const CLIENT_EMAIL = 'pns@pns-test-project.iam.gserviceaccount.com';
@@ -81,7 +81,8 @@ export class FakeFcm {
     return this.messages.filter((message) => message.token === token);
   }
 
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  /** The usual deadline, plus room for the few seconds of grace a test configures. */
+  async waitFor(condition: () => boolean, what: string, timeoutMs = DEADLINE_MS + 5_000): Promise<void> {
     await this.waiters.until(condition, timeoutMs, what);
   }
 

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader, importJWK, jwtVerify } from 'jose';
 import type { TestCertificate } from './fake-push-tls';
-import { Waiters } from './waiters';
+import { DEADLINE_MS, Waiters } from './waiters';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const ece = require('http_ece') as { decrypt(body: Buffer, params: { version: string; privateKey: ECDH; authSecret: Buffer }): Buffer };
@@ -26,7 +26,8 @@ export interface ReceivedPush {
   problems: string[];
 }
 
-type Answer = { status: number; headers?: Record<string, string> };
+/** `hold`: the answer waits for it (a push service slow to answer), the request being recorded at once. */
+type Answer = { status: number; headers?: Record<string, string>; hold?: Promise<void> };
 
 /**
  * A Web Push service over HTTPS on 127.0.0.1, as strict as the vendors' ones about what pns
@@ -80,7 +81,8 @@ export class FakePushService {
     return this.received.filter((push) => push.endpoint === endpoint);
   }
 
-  async waitFor(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  /** The usual deadline, plus room for the few seconds of grace a test configures. */
+  async waitFor(condition: () => boolean, what: string, timeoutMs = DEADLINE_MS + 5_000): Promise<void> {
     await this.waiters.until(condition, timeoutMs, what);
   }
 
@@ -110,6 +112,7 @@ export class FakePushService {
     }
     this.received.push({ endpoint, at: Date.now(), status: answer.status, headers, payload, problems });
     this.waiters.wake();
+    await answer.hold;
     return answer;
   }
 

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import type { Counts } from '../inbox.js';
 
 export class CategoryCountsDto {
@@ -13,7 +13,7 @@ export class CategoryCountsDto {
 export class CountsDto extends CategoryCountsDto {
   @ApiProperty({ description: "the user's inbox version these counts are as of", example: 17 })
   version: number;
-  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/CategoryCountsDto' }, description: 'every category with total > 0' })
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: getSchemaPath(CategoryCountsDto) }, description: 'every category with total > 0' })
   categories: Record<string, CategoryCountsDto>;
 }
 

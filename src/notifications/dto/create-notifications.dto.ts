@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsInstance, IsISO8601, IsString } from 'class-validator';
+import { IsArray, IsBoolean, IsInstance, IsISO8601, IsObject, IsString } from 'class-validator';
+import { PUSH_POLICIES } from '../../push/push-display.js';
 import { InvalidInputError } from '../../common/errors.js';
 import { MAX_RECIPIENTS } from '../new-notifications.js';
 import type { IngestOutcome, NewNotifications } from '../notification.js';
@@ -40,6 +41,15 @@ export class CreateNotificationsBody {
   @IsString()
   idempotencyKey?: string;
 
+  @ApiPropertyOptional({ enum: PUSH_POLICIES, default: 'offline', description: 'offline: pushed when still unseen PUSH_GRACE later and no device of the user was live meanwhile; always: at once; never (docs/push.md)' })
+  @IsOmittable()
+  @IsString()
+  push?: string;
+
+  @ApiPropertyOptional({ description: 'how the push shows: title (1-255 characters), body? (up to 1024), url? (http(s), or a path of the page origin)', example: { title: 'Order shipped', body: 'Arrives tomorrow', url: '/orders/1234' } })
+  @IsOmittable()
+  @IsObject()
+  pushDisplay?: Record<string, unknown>;
   @ApiPropertyOptional({ description: "replace the user's notification with this key (same id) instead of adding one", example: 'build-1234', minLength: 1, maxLength: 255 })
   @IsOmittable()
   @IsString()
@@ -72,6 +82,8 @@ export function toNewNotifications(body: CreateNotificationsBody, idempotencyKey
     data: body.data.value,
     category: body.category,
     idempotencyKey: body.idempotencyKey ?? idempotencyKeyHeader,
+    push: body.push,
+    pushDisplay: body.pushDisplay,
     key: body.key,
     renotify: body.renotify,
     expiresAt: body.expiresAt,
