@@ -1,35 +1,52 @@
 /**
- * The statement that stores every notification (NotificationsRepository.insertAll), in a module
+ * The statements that store every notification (NotificationsRepository.insertAll), in a module
  * of its own, without imports, so that the benchmark can EXPLAIN this very text.
  * $1..$3: per request, its data as JSON text, category and idempotency key; $4, $5: per
  * recipient, its user and the (1-based) request it belongs to; $6, $7: per request, its push
- * policy and display (JSON text), which the push triggers read (docs/push.md); $8..$10: per
- * request, its replace-by-key key, expiry and whether a replacement is unseen and unread again.
- *
- * Keyless requests are inserted, skipping a retry of an idempotency key; keyed ones replace the
- * user's notification with that key (docs/lifecycle.md#replace-by-key): one INSERT ... ON CONFLICT
- * arbitrates on one unique index only, hence two inserts in one statement (one commit, and the
- * triggers still fire once for it). A (user, key) appears at most once per statement (the
- * repository splits the others off), since ON CONFLICT DO UPDATE cannot touch a row twice.
+ * policy and display (JSON text), which the push triggers read (docs/push.md); $8: per request,
+ * its expiry. INSERT_OR_REPLACE_NOTIFICATIONS also takes $9, $10: per request, its
+ * replace-by-key key and whether a replacement is unseen and unread again.
  */
-export const INSERT_NOTIFICATIONS = `
+
+const REQUESTS_AND_RECIPIENTS = (keyed: boolean) => `
   WITH requests AS MATERIALIZED (
     SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key, r.push_policy, r.push_display::jsonb AS push_display,
-      r.key, r.expires_at, r.renotify
-    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::boolean[])
-      WITH ORDINALITY AS r(data, category, idempotency_key, push_policy, push_display, key, expires_at, renotify, request)
+      r.expires_at${keyed ? ', r.key, r.renotify' : ''}
+    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::text[], $8::timestamptz[]${keyed ? ', $9::text[], $10::boolean[]' : ''})
+      WITH ORDINALITY AS r(data, category, idempotency_key, push_policy, push_display, expires_at${keyed ? ', key, renotify' : ''}, request)
   ), recipients AS MATERIALIZED (
     SELECT nextval('notifications_id_seq') AS id, x.user_id, x.request
     FROM unnest($4::text[], $5::bigint[]) AS x(user_id, request)
-  ), inserted AS (
+  )`;
+
+const INSERTED = (keyed: boolean) => `
+  inserted AS (
     INSERT INTO notifications (id, user_id, data, category, idempotency_key, push_policy, push_display, expires_at)
     SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.push_policy, requests.push_display, requests.expires_at
     FROM recipients JOIN requests USING (request)
-    WHERE requests.key IS NULL
+    ${keyed ? 'WHERE requests.key IS NULL' : ''}
     ORDER BY recipients.user_id
     ON CONFLICT (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, user_id, created_at
-  ), replaced AS (
+  )`;
+
+/** Requests without a key (almost all): inserted, a retry of an idempotency key skipped. */
+export const INSERT_NOTIFICATIONS = `
+  ${REQUESTS_AND_RECIPIENTS(false)}, ${INSERTED(false)}
+  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request, false AS replaced
+  FROM inserted JOIN recipients USING (id)`;
+
+/**
+ * A batch with keyed requests: the keyless ones as above, and the keyed ones replacing the
+ * user's notification with that key (docs/lifecycle.md#replace-by-key). One INSERT ... ON
+ * CONFLICT arbitrates on one unique index only, hence two inserts in one statement (one
+ * commit; the triggers still fire once for it). Its own statement, since the second insert
+ * fires the UPDATE triggers too, which keyless batches need not pay for. A (user, key) appears
+ * at most once per statement (the repository splits the others off): ON CONFLICT DO UPDATE
+ * cannot touch a row twice.
+ */
+export const INSERT_OR_REPLACE_NOTIFICATIONS = `
+  ${REQUESTS_AND_RECIPIENTS(true)}, ${INSERTED(true)}, replaced AS (
     INSERT INTO notifications AS n (id, user_id, data, category, idempotency_key, push_policy, push_display, expires_at, key)
     SELECT recipients.id, recipients.user_id, requests.data, requests.category, requests.idempotency_key, requests.push_policy, requests.push_display,
       requests.expires_at, requests.key

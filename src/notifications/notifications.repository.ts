@@ -4,7 +4,7 @@ import { Batcher } from '../common/batcher.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PushPolicy } from '../push/push-display.js';
-import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
+import { INSERT_NOTIFICATIONS, INSERT_OR_REPLACE_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
 
@@ -131,22 +131,26 @@ export class NotificationsRepository {
 
   private async insertStatement(queryable: Pick<pg.Pool, 'query'>, requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
     const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
-    const { rows } = await queryable.query<CreatedRow & { request: string; replaced: boolean }>({
-      name: 'pns_insert_notifications',
-      text: INSERT_NOTIFICATIONS,
-      values: [
-        requests.map((request) => request.dataJson),
-        requests.map((request) => request.category),
-        requests.map((request) => request.idempotencyKey),
-        recipients.map((recipient) => recipient.userId),
-        recipients.map((recipient) => recipient.request),
-        requests.map((request) => request.pushPolicy),
-        requests.map((request) => request.pushDisplayJson),
-        requests.map((request) => request.key),
-        requests.map((request) => request.expiresAt),
-        requests.map((request) => request.renotify),
-      ],
-    });
+    const values = [
+      requests.map((request) => request.dataJson),
+      requests.map((request) => request.category),
+      requests.map((request) => request.idempotencyKey),
+      recipients.map((recipient) => recipient.userId),
+      recipients.map((recipient) => recipient.request),
+      requests.map((request) => request.pushPolicy),
+      requests.map((request) => request.pushDisplayJson),
+      requests.map((request) => request.expiresAt),
+    ];
+    const keyed = requests.some((request) => request.key !== null);
+    const { rows } = await queryable.query<CreatedRow & { request: string; replaced: boolean }>(
+      keyed
+        ? {
+            name: 'pns_insert_or_replace_notifications',
+            text: INSERT_OR_REPLACE_NOTIFICATIONS,
+            values: [...values, requests.map((request) => request.key), requests.map((request) => request.renotify)],
+          }
+        : { name: 'pns_insert_notifications', text: INSERT_NOTIFICATIONS, values },
+    );
     const byRequest = requests.map((): CreatedNotification[] => []);
     for (const row of rows) byRequest[Number(row.request) - 1].push(row.replaced ? { ...toCreated(row), replaced: true } : toCreated(row));
     return byRequest;
