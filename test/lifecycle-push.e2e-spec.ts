@@ -56,14 +56,19 @@ describe('pushes of replaced and woken notifications', () => {
     ]);
   });
 
-  it('pushes a notification again when it wakes from a snooze', async () => {
+  it('takes a snoozed notification back from the devices it was pushed to, and pushes it again when it wakes', async () => {
     const userId = newUser();
     const phone = await subscribe(userId);
     const { id } = await post({ userId, data: 'remind me', push: 'always' });
     await service.waitFor(() => payloads(phone.endpoint).length === 1, 'the first push');
+    await pollUntil(() => queued(phone.id), (jobs) => jobs === 0, 'the push recorded as delivered');
     await mark(userId, { set: 'snoozed', ids: [id], until: new Date(Date.now() + 1_500).toISOString() });
 
-    await service.waitFor(() => payloads(phone.endpoint).filter((payload) => payload.type === 'notification').length === 2, 'the push at wake-up');
-    expect(payloads(phone.endpoint).at(-1)).toMatchObject({ type: 'notification', id, data: 'remind me' });
+    await service.waitFor(() => payloads(phone.endpoint).length === 3, 'the clear, then the push at wake-up');
+    expect(payloads(phone.endpoint)).toEqual([
+      expect.objectContaining({ type: 'notification', id, data: 'remind me' }),
+      expect.objectContaining({ type: 'clear', ids: [id] }),
+      expect.objectContaining({ type: 'notification', id, data: 'remind me' }),
+    ]);
   });
 });

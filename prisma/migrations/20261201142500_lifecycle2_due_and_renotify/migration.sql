@@ -8,8 +8,12 @@ CREATE INDEX "notifications_snooze_due" ON "notifications"("snoozed_until") WHER
 -- key and unseen now (renotify), or woken from a snooze. Only those that count (not archived or
 -- snoozed) and whose policy pushes. Web Push shows it under the notification's topic, so
 -- it takes the place of what the device showed. Due now: an offline push waits PUSH_GRACE from here.
+-- A notification snoozed leaves the devices it was pushed to until it wakes, as it leaves the inbox.
 CREATE FUNCTION "pns_push_enqueue_renotified"() RETURNS TRIGGER LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pns_push_clear(ARRAY(
+    SELECT a.id FROM after_update a JOIN before_update b USING (id)
+    WHERE b.snoozed_until IS NULL AND a.snoozed_until IS NOT NULL AND a.seen_at IS NULL));
   INSERT INTO push_jobs (subscription_id, kind, notification_id, offline, display, due_at)
   SELECT s.id, 'notification', a.id, a.push_policy = 'offline', a.push_display, now()
   FROM after_update a JOIN before_update b USING (id)
