@@ -62,7 +62,7 @@ describe('pushes of replaced and woken notifications', () => {
     const { id } = await post({ userId, data: 'remind me', push: 'always' });
     await service.waitFor(() => payloads(phone.endpoint).length === 1, 'the first push');
     await pollUntil(() => queued(phone.id), (jobs) => jobs === 0, 'the push recorded as delivered');
-    await mark(userId, { set: 'snoozed', ids: [id], until: new Date(Date.now() + 1_500).toISOString() });
+    await mark(userId, { set: 'snoozed', ids: [id], until: new Date(Date.now() + 3_000).toISOString() });
 
     await service.waitFor(() => payloads(phone.endpoint).length === 3, 'the clear, then the push at wake-up');
     expect(payloads(phone.endpoint)).toEqual([

@@ -46,13 +46,13 @@ describe('expiry, snooze and inbox preferences at ingest', () => {
       const device = await connectCounted(pns, userId);
       const kept = await postOne({ userId, data: 'stays' });
       const { id } = await postOne({ userId, data: 'goes', ttl: '2s' });
-      await device.waitForCount(2);
-      const [{ expires_at: expiresAt }] = (await db.query<{ expires_at: Date }>('SELECT expires_at FROM notifications WHERE id = $1', [id])).rows;
-      expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(2_000);
-
       // Held by another session, the row is skipped by the sweeps until it is let go.
       await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM notifications WHERE id = $1 FOR SHARE', [id]);
+      const held = await holder.query<{ expires_at: Date }>('SELECT expires_at FROM notifications WHERE id = $1 FOR SHARE', [id]);
+      expect(held.rowCount).toBe(1);
+      const [{ expires_at: expiresAt }] = held.rows;
+      expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(2_000);
+      await device.waitForCount(2);
       await clockPasses(expiresAt, databaseNow);
       expect(await listIds(userId)).toEqual([kept.id]);
       expect(await listIds(userId, '?state=unseen')).toEqual([kept.id]);
@@ -96,7 +96,7 @@ describe('expiry, snooze and inbox preferences at ingest', () => {
       await mark(userId, { set: 'read', ids: [id] }).expect(200);
       await device.waitForCount(1);
 
-      const until = new Date(Date.now() + 2_000);
+      const until = new Date(Date.now() + 3_000);
       const snoozed = await mark(userId, { set: 'snoozed', ids: [id], until: until.toISOString() }).expect(200);
       expect(snoozed.body).toMatchObject({ updated: 1, counts: { unseen: 1, unread: 1, total: 1, categories: { news: { total: 1 } } } });
       expect(await listIds(userId)).toEqual([other.id]);
