@@ -91,6 +91,11 @@ describe('replace by key: POST /api/notifications with "key"', () => {
     await api().post(path(userId, '/notifications/mark')).set(auth).send({ set: 'seen', ids: [id] }).expect(200);
     expect((await post({ userId, key: 'k', data: 1, idempotencyKey: 'attempt-1' }).expect(201)).body.notifications[0].id).toBe(id);
     expect((await counts(userId)).unseen).toBe(0);
+
+    // A late retry of the first post after a replacement: answered, its old data not brought back.
+    await post({ userId, key: 'k', data: 2, idempotencyKey: 'attempt-2' }).expect(201);
+    expect((await post({ userId, key: 'k', data: 1, idempotencyKey: 'attempt-1' }).expect(201)).body.notifications[0].id).toBe(id);
+    expect(await list(userId)).toMatchObject([{ id, data: 2 }]);
   });
 
   it.each([

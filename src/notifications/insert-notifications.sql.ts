@@ -58,13 +58,14 @@ export const INSERT_OR_REPLACE_NOTIFICATIONS = `
     ORDER BY recipients.user_id
     -- Waits for a racing insert of the same key to commit, then replaces what it stored: of
     -- concurrent posts with one new key, one inserts and the others replace.
+    -- The idempotency key stays the one it was created with: a late retry of that first post
+    -- must not bring its data back over a later replacement.
     ON CONFLICT (user_id, key) WHERE key IS NOT NULL DO UPDATE SET
       data = EXCLUDED.data,
       category = EXCLUDED.category,
       push_policy = EXCLUDED.push_policy,
       push_display = EXCLUDED.push_display,
       expires_at = EXCLUDED.expires_at,
-      idempotency_key = coalesce(EXCLUDED.idempotency_key, n.idempotency_key),
       updated_at = now(),
       -- Renotify (the default): news again, back in the inbox, unseen and unread. EXCLUDED.id
       -- is the recipient's drawn id, which names its request.
