@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { UnseenChangesModule } from '../bus/unseen-changes.module.js';
 import { LifecycleRepository } from './lifecycle.repository.js';
 import { LifecycleScheduler } from './lifecycle.scheduler.js';
@@ -7,7 +6,7 @@ import { LifecycleService } from './lifecycle.service.js';
 
 /** The jobs that end an expiry and a snooze (docs/lifecycle.md#expiry, #snooze). */
 @Module({
-  imports: [ScheduleModule.forRoot(), UnseenChangesModule],
+  imports: [UnseenChangesModule],
   providers: [LifecycleRepository, LifecycleService, LifecycleScheduler],
   exports: [LifecycleService],
 })

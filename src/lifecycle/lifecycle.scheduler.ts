@@ -1,40 +1,42 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { LifecycleService } from './lifecycle.service.js';
-
-export const LIFECYCLE_JOB = 'lifecycle-sweep';
 
 /**
  * Sweeps every EXPIRY_SWEEP_INTERVAL (at most a minute: expired notifications go within one).
  * Every instance sweeps; the statements skip rows another holds, so sweeps never collide.
- * The registry clears the interval at shutdown.
+ * A plain interval of its own, like the push and event workers: @nestjs/schedule's registry
+ * belongs to the retention module's import of it. Shutdown waits for a sweep under way.
  */
 @Injectable()
-export class LifecycleScheduler implements OnApplicationBootstrap {
+export class LifecycleScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Lifecycle');
-  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
 
   constructor(
     private readonly config: AppConfig,
     private readonly lifecycle: LifecycleService,
-    private readonly registry: SchedulerRegistry,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.registry.addInterval(LIFECYCLE_JOB, setInterval(() => void this.tick(), this.config.expirySweepIntervalMs));
+    this.timer = setInterval(this.tick, this.config.expirySweepIntervalMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
   }
 
   /** A tick while a sweep still runs is dropped; a failed sweep is logged and retried at the next. */
-  private async tick(): Promise<void> {
+  private readonly tick = (): void => {
     if (this.running) return;
-    this.running = true;
-    try {
-      await this.lifecycle.sweep();
-    } catch (error) {
-      this.logger.error(`lifecycle sweep failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    } finally {
-      this.running = false;
-    }
-  }
+    this.running = this.lifecycle
+      .sweep()
+      .then(
+        () => undefined,
+        (error: unknown) => this.logger.error(`lifecycle sweep failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+      )
+      .finally(() => (this.running = undefined));
+  };
 }
