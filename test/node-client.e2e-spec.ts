@@ -1,4 +1,4 @@
-import { PnsClient, PnsError, PnsNetworkError, type Notification } from '../node-client/src/index';
+import { PnsClient, PnsError, PnsGoneError, PnsNetworkError, type Notification } from '../node-client/src/index';
 import { startApp, TEST_TOKEN, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { Device } from './support/device';
@@ -91,9 +91,9 @@ describe('the Node client (node-client/) against a running pns', () => {
       const user = newUser();
       const ids: string[] = [];
       for (let index = 0; index < 3; index += 1) ids.push(((await client.notify({ userId: user, data: index })).notifications[0] as { id: string }).id);
-      expect(await client.unseenCount(user)).toEqual(expect.objectContaining({ userId: user, count: 3 }));
-      expect(await client.markSeen(user, { ids: [ids[0]] })).toEqual(expect.objectContaining({ updated: 1, count: 2 }));
-      expect(await client.markSeen(user, { all: true })).toEqual(expect.objectContaining({ updated: 2, count: 0 }));
+      expect(await client.unseenCount(user)).toEqual({ userId: user, count: 3, version: 3 });
+      expect(await client.markSeen(user, { ids: [ids[0]] })).toEqual({ updated: 1, count: 2, version: 4 });
+      expect(await client.markSeen(user, { all: true })).toEqual({ updated: 2, count: 0, version: 5 });
       expect((await allOf(user)).every((item) => item.seenAt !== null)).toBe(true);
     });
 
@@ -208,6 +208,15 @@ describe('the Node client (node-client/) against a running pns', () => {
       const user = newUser();
       await expectPnsError(client.notify({ userId: user, data: 'x'.repeat(MAX_NOTIFICATION_BYTES) }), 413, 'Payload Too Large', /data/);
       expect(await allOf(user)).toEqual([]);
+    });
+
+    it('rejects a 410 of changes with a PnsGoneError carrying the version to resume from', async () => {
+      const gone = { statusCode: 410, error: 'Gone', message: 'changes after version 3 are no longer kept; reload and resume from version 42', version: 42 };
+      proxy.failNext({ kind: 'answer', status: 410, body: JSON.stringify(gone) });
+      const failure = await proxied.changes(newUser(), 3).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(PnsGoneError);
+      expect(failure).toBeInstanceOf(PnsError);
+      expect(failure).toMatchObject({ status: 410, error: 'Gone', message: gone.message, version: 42, body: gone });
     });
 
     it('rejects a 404 for what does not exist, and keeps a proxy error page as the body', async () => {

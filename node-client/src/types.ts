@@ -1,6 +1,6 @@
 /**
- * The shapes of pns's backend API (README "The backend API"). Every method of the client
- * answers pns's JSON as it comes; fields that newer versions of pns add are optional here.
+ * The shapes of pns's backend API (docs/api.md of the pns repository). Every method of the
+ * client answers pns's JSON as it comes.
  */
 
 /** One user's notification as the REST API lists it. */
@@ -12,25 +12,11 @@ export interface Notification {
   category: string | null;
   createdAt: string;
   seenAt: string | null;
-  readAt?: string | null;
-  archivedAt?: string | null;
-  updatedAt?: string | null;
-  expiresAt?: string | null;
-  key?: string | null;
-}
-
-/** A notification as devices see it, and as changes carry it. */
-export interface DeviceItem {
-  id: string;
-  notification_data: unknown;
-  create_date: string;
-  seen_date?: string;
-  read_date?: string;
-  archive_date?: string;
-  update_date?: string;
-  expire_date?: string;
-  key?: string;
-  category?: string;
+  readAt: string | null;
+  archivedAt: string | null;
+  updatedAt: string | null;
+  expiresAt: string | null;
+  key: string | null;
 }
 
 export type PushMode = 'offline' | 'always' | 'never';
@@ -91,7 +77,8 @@ export interface NotificationPage {
 export interface UnseenCount {
   userId: string;
   count: number;
-  version?: number;
+  /** The user's inbox version this count is as of. */
+  version: number;
 }
 
 export type SeenSelector = { ids: readonly string[] } | { all: true };
@@ -100,7 +87,8 @@ export interface SeenResult {
   updated: number;
   /** The unseen count now. */
   count: number;
-  version?: number;
+  /** The user's inbox version this count is as of. */
+  version: number;
 }
 
 export interface CategoryCounts {
@@ -144,8 +132,8 @@ export interface Change {
   type: ChangeType;
   at: string;
   ids: string[];
-  /** For `created`, `updated` and `unsnoozed`. */
-  items?: DeviceItem[];
+  /** For `created`, `updated` and `unsnoozed`: those of `ids` that still exist, as they are now. */
+  items?: Notification[];
 }
 
 export interface ChangesPage {

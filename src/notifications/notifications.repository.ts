@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { Batcher } from '../common/batcher.js';
+import { isDatabaseDataError } from '../database/database-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PushPolicy } from '../push/push-display.js';
@@ -69,6 +70,9 @@ export class NotificationsRepository {
     maxInFlight: 4,
     maxWeight: 5_000,
     weight: (unit) => unit.reduce((rows, request) => rows + request.userIds.length, 0),
+    // Each request is checked before it is batched (new-notifications.ts); should a value still
+    // fail the shared INSERT, the others must not fail with it.
+    retryAloneOn: isDatabaseDataError,
   });
 
   /**
@@ -190,16 +194,6 @@ export class NotificationsRepository {
   async unseenCount(userId: string): Promise<{ count: number; version: number }> {
     const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
-  }
-
-  /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
-  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
-    const { rows } = await this.prisma.pool.query<{ user_id: string; unseen: number }>({
-      name: 'pns_unseen_counts',
-      text: 'SELECT user_id, unseen FROM user_inboxes WHERE user_id = ANY($1::text[])',
-      values: [userIds],
-    });
-    return new Map(rows.map((row) => [row.user_id, row.unseen]));
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */

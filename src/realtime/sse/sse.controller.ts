@@ -3,6 +3,8 @@ import { Controller, Get, HttpException, HttpStatus, Post, Req, Res, UseGuards }
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
+import { SubscriptionError, subscriptionOf, type Subscription } from '../core/subscription.js';
+import { lastEventIdOf } from './last-event-id.js';
 import { DeviceAuthGuard, DeviceUserId } from './device-auth.guard.js';
 import { SseTransport } from './sse.transport.js';
 import { TextBody } from '../../http/text-body.middleware.js';
@@ -29,10 +31,12 @@ export class SseController {
     if (!acceptsEventStream(request)) {
       throw new HttpException('GET /subscribe is a WebSocket upgrade, or Server-Sent Events with Accept: text/event-stream', HttpStatus.NOT_ACCEPTABLE);
     }
-    this.transport.open(userId, request, response);
+    const refused = this.transport.refusal(userId);
+    if (refused !== undefined) throw new HttpException(refused.message, refused.status);
+    this.transport.open(userId, subscriptionIn(request), request, response);
   }
 
-  /** The answer frame is the body: 200, or 400 for a bad_request error frame, 500 for internal_error. */
+  /** The answer frame is the body: 200, or 400 for a bad_request error frame, 429 for rate_limited, 500 for internal_error. */
   @Post('requests')
   @ApiBody({ description: 'one device-protocol request, as a WebSocket frame would carry it (any Content-Type)', schema: {}, examples: { unseen: { value: { unseenNotificationDataRequest: { limit: 50 }, requestId: 1 } } } })
   @ApiOkResponse({ description: 'the answer frame, e.g. {"newNotificationData": [...], "requestId": 1}' })
@@ -44,11 +48,21 @@ export class SseController {
   }
 }
 
+/** `?protocol=` and `?since=`, or Last-Event-ID (docs/protocol.md, Protocol 2); a bad value is 400. */
+function subscriptionIn(request: IncomingMessage): Subscription {
+  try {
+    return subscriptionOf(request.url, lastEventIdOf(request));
+  } catch (error) {
+    if (error instanceof SubscriptionError) throw new HttpException(error.message, HttpStatus.BAD_REQUEST);
+    throw error;
+  }
+}
+
 function acceptsEventStream(request: IncomingMessage): boolean {
   return /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(request.headers.accept ?? '');
 }
 
 function statusOf(frame: AnswerFrame | ErrorFrame): number {
   if (!('error' in frame)) return HttpStatus.OK;
-  return frame.error.code === 'bad_request' ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;
+  return { bad_request: HttpStatus.BAD_REQUEST, rate_limited: HttpStatus.TOO_MANY_REQUESTS, internal_error: HttpStatus.INTERNAL_SERVER_ERROR }[frame.error.code];
 }

@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
-import { DeviceRegistry } from '../core/device-registry.js';
+import { DeviceRegistry, type Refusal } from '../core/device-registry.js';
+import { InboxDelivery } from '../core/inbox-delivery.js';
+import { rateLimitedFrame, type RequestRate } from '../core/request-limits.js';
+import type { Subscription } from '../core/subscription.js';
+import { TokenBuckets } from '../../webhooks/token-buckets.js';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
 import { Rounds } from '../core/rounds.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -23,15 +26,19 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
   /** Each stream's comment in its own slice of the interval, as WebSocket pings are sent. */
   private readonly heartbeat: Rounds<SseStream>;
+  private readonly requestRate: RequestRate;
+  private readonly requestLimits: TokenBuckets;
 
   constructor(
     private readonly registry: DeviceRegistry,
-    private readonly pusher: CountPusher,
+    private readonly delivery: InboxDelivery,
     private readonly protocol: DeviceProtocol,
     config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.heartbeat = new Rounds(Math.min(config.heartbeatIntervalMs, MAX_SSE_HEARTBEAT_MS), (stream) => stream.heartbeat());
+    this.requestRate = { perSecond: config.deviceRequestRatePerSecond, burst: config.deviceRequestBurst };
+    this.requestLimits = new TokenBuckets(this.requestRate);
   }
 
   onModuleInit(): void {
@@ -47,22 +54,30 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Serves an authenticated device's stream; its first event is the count as the database has it. */
-  open(userId: string, request: IncomingMessage, response: ServerResponse): void {
+  /** Serves an authenticated device's stream; its first events are its inbox as the database has it. */
+  open(userId: string, subscription: Subscription, request: IncomingMessage, response: ServerResponse): void {
     // The device may have gone while it was being authenticated.
     if (request.socket.destroyed) return;
-    const stream = new SseStream(response, resumedEventId(request));
+    const stream = new SseStream(response, subscription.protocol === 2 ? 'versions' : { counted: resumedEventId(request) });
     stream.open();
     this.streams.add(stream);
     this.heartbeat.add(stream);
     this.registry.add(stream, userId, 'sse');
     response.once('close', () => this.unregister(stream));
-    this.pusher.markDirty(userId);
+    this.delivery.connected(stream, userId, subscription);
   }
 
-  /** A request of the device protocol, as one WebSocket frame would carry it. */
+  /** Whether the user may open one more stream here (the registry's caps). */
+  refusal(userId: string): Refusal | undefined {
+    return this.registry.refusal(userId);
+  }
+
+  /**
+   * A request of the device protocol, as one WebSocket frame would carry it. Its requests come
+   * on separate HTTP requests, not on the stream: the user's, not a connection's, are limited.
+   */
   async answer(userId: string, text: string): Promise<AnswerFrame | ErrorFrame> {
-    const frame = await this.protocol.handle(userId, text);
+    const frame = this.requestLimits.take(userId) > 0 ? rateLimitedFrame(text, this.requestRate) : await this.protocol.handle(userId, text);
     this.metrics?.framesSent.inc({ type: Object.keys(frame)[0] });
     return frame;
   }
