@@ -2,7 +2,8 @@ import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
-import { connectCounted } from './support/devices';
+import { Device } from './support/device';
+import { connectCounted, registerTicket } from './support/devices';
 import { newUser } from './support/factories';
 
 describe('replace by key: POST /api/notifications with "key"', () => {
@@ -34,12 +35,17 @@ describe('replace by key: POST /api/notifications with "key"', () => {
     await api().post(path(userId, '/notifications/mark')).set(auth).send({ set: 'read', ids: [first.id] }).expect(200);
     const device = await connectCounted(pns, userId);
     expect(device.lastCount).toBe(0);
+    const modern = await Device.connect(pns.wsUrl, { path: `/subscribe?connectionId=${await registerTicket(pns, userId)}&protocol=2` });
+    await modern.nextFrame((frame) => 'counts' in frame, { since: 0 });
 
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
     const second = (await post({ userId, key: 'build-7', data: { status: 'passed' }, category: 'builds', expiresAt }).expect(201)).body.notifications[0];
 
     expect(second).toEqual({ id: first.id, userId, createdAt: first.createdAt, replaced: true });
     await device.waitForCount(1);
+    const heard = await modern.nextFrame((frame) => 'change' in frame, { since: 0 });
+    expect(heard.change).toMatchObject({ type: 'updated', ids: [first.id], items: [{ id: first.id, notification_data: { status: 'passed' }, category: 'builds', key: 'build-7', expire_date: expiresAt }] });
+    expect((heard.change as { items: object[] }).items[0]).not.toHaveProperty('seen_date');
     const [item] = await list(userId);
     expect(item).toMatchObject({ id: first.id, data: { status: 'passed' }, category: 'builds', key: 'build-7', seenAt: null, readAt: null, expiresAt });
     expect(item.updatedAt).not.toBeNull();
@@ -49,6 +55,7 @@ describe('replace by key: POST /api/notifications with "key"', () => {
     expect(log[2]).toMatchObject({ ids: [first.id], items: [{ id: first.id, data: { status: 'passed' } }] });
     expect(await rowsOf(userId)).toHaveLength(1);
     device.close();
+    modern.close();
   });
 
   it('brings an archived notification back into the inbox; with "renotify": false it keeps its marks', async () => {
