@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { UNSEEN_CHANGED_CHANNEL, packUserIds } from '../bus/unseen-changes.js';
+import { INSERT_NOTIFICATIONS } from '../notifications/insert-notifications.sql.js';
+import type { CreatedNotification } from '../notifications/notification.js';
+import type { NotificationRows } from '../notifications/notifications.repository.js';
+
+/** What pns needs of the application's connection: `pg`'s Client and PoolClient both fit. */
+export interface TransactionClient {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+interface CreatedRow {
+  id: string;
+  user_id: string;
+  created_at: Date;
+}
+
+/**
+ * Notifications stored on the application's own connection, inside its open transaction
+ * (docs/embedding.md). The insert is the very statement of every other ingest, so the triggers
+ * write counts, the change log, push jobs and outgoing events in that transaction too. The
+ * announcement is a NOTIFY in the same transaction: PostgreSQL delivers it only at commit and
+ * drops it on rollback, so no device hears of a notification that was not committed, and one
+ * that was committed is announced even if this process dies right after the commit.
+ */
+@Injectable()
+export class TransactionalNotifyRepository {
+  async insertAndAnnounce(client: TransactionClient, request: NotificationRows): Promise<CreatedNotification[]> {
+    const inserted = (await client.query(INSERT_NOTIFICATIONS, [
+      [request.dataJson],
+      [request.category],
+      [request.idempotencyKey],
+      request.userIds,
+      request.userIds.map(() => 1),
+    ])).rows as CreatedRow[];
+    const byUser = new Map(inserted.map((row) => [row.user_id, toCreated(row)]));
+    const retried = request.userIds.filter((userId) => !byUser.has(userId));
+    if (retried.length > 0 && request.idempotencyKey !== null) {
+      // Users skipped by the idempotency key already have that notification: answered as stored.
+      const { rows } = await client.query(
+        'SELECT id::text AS id, user_id, created_at FROM notifications WHERE user_id = ANY($1::text[]) AND idempotency_key = $2',
+        [retried, request.idempotencyKey],
+      );
+      for (const row of rows as CreatedRow[]) byUser.set(row.user_id, toCreated(row));
+    }
+    if (inserted.length > 0) {
+      await client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [UNSEEN_CHANGED_CHANNEL, packUserIds(inserted.map((row) => row.user_id))]);
+    }
+    return request.userIds.flatMap((userId) => byUser.get(userId) ?? []);
+  }
+}
+
+function toCreated(row: CreatedRow): CreatedNotification {
+  return { id: String(row.id), userId: row.user_id, createdAt: row.created_at };
+}
