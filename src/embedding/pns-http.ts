@@ -34,7 +34,9 @@ export class PnsHttpSetup {
     // These read their bodies as text, whatever the Content-Type; the JSON parser then skips them.
     use('/hooks', textBody(bodyLimit));
     use('/subscribe/requests', textBody(MAX_FRAME_BYTES));
-    use('/', express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }) as unknown as Middleware);
+    const parseJson = express.json({ limit: bodyLimit, type: ['application/json', 'application/*+json'] }) as unknown as Middleware;
+    // Under a name of its own: Nest skips installing the application's JSON parser when it finds a handler named like body-parser's.
+    use('/', (request, response, next) => parseJson(request, response, next));
     if (!applicationConfig.getIoAdapter()) applicationConfig.setIoAdapter(new ServerWsAdapter(host));
   }
 }
