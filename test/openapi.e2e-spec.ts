@@ -136,7 +136,7 @@ describe('the device protocol description', () => {
     for (const frame of sent) {
       if (typeof frame === 'string') {
         const since = device.frames.length;
-        device.send(frame);
+        device.send(JSON.stringify(frame));
         await device.nextFrame((answer) => 'newNotificationData' in answer, { since });
       } else {
         await device.request(frame as Frame);
