@@ -44,7 +44,8 @@ export class TransactionalNotifyRepository {
       for (const row of rows as CreatedRow[]) byUser.set(row.user_id, toCreated(row));
     }
     if (inserted.length > 0) {
-      await client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [UNSEEN_CHANGED_CHANNEL, packUserIds(inserted.map((row) => row.user_id))]);
+      // Counted rather than selected: pg_notify returns void, which some clients (Prisma) cannot read.
+      await client.query('SELECT count(pg_notify($1, payload))::int AS announced FROM unnest($2::text[]) AS payload', [UNSEEN_CHANGED_CHANNEL, packUserIds(inserted.map((row) => row.user_id))]);
     }
     return request.userIds.flatMap((userId) => byUser.get(userId) ?? []);
   }
