@@ -15,7 +15,7 @@ import { InboxModule } from './inbox/inbox.module.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
 
 export { PnsService } from './embedding/pns.service.js';
-export { prismaTransactionClient, type PrismaTransaction } from './embedding/prisma-transaction.js';
+export { prismaTransactionClient, type PrismaTransaction } from './embedding/transactional-notify.repository.js';
 export type { PnsModuleAsyncOptions, PnsModuleOptions, PnsAuthOptions, VerifyDevice } from './embedding/pns-options.js';
 
 const PNS_OPTIONS = Symbol('PNS_OPTIONS');

@@ -9,6 +9,20 @@ export interface TransactionClient {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
+/** What notify needs of a Prisma interactive transaction's client (`tx` in `$transaction(async (tx) => …)`). */
+export interface PrismaTransaction {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+/**
+ * The host's Prisma interactive transaction as a TransactionClient: the statements below then run
+ * on that transaction's connection and commit or roll back with it (docs/embedding.md, With
+ * Prisma). The host's transaction, not ours: hence its raw query, with values still bound.
+ */
+export function prismaTransactionClient(tx: PrismaTransaction): TransactionClient {
+  return { query: async (text, values = []) => ({ rows: await tx.$queryRawUnsafe<unknown[]>(text, ...values) }) };
+}
+
 interface CreatedRow {
   id: string;
   user_id: string;
