@@ -110,6 +110,23 @@ describe('pns mounted under /pns in a host application', () => {
     await request(host.baseUrl).post('/pns/api/notifications').send({ userId: newUser(), data: null }).expect(401);
     const refused = await request(host.baseUrl).post('/pns/api/notifications').set(auth).send({ userId: newUser(), data: 1, unknown: true }).expect(400);
     expect(refused.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    const preflight = await request(host.baseUrl).options('/pns/subscribe/requests').set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
+  });
+
+  it('hands out webhook URLs under /pns that take any JSON body through the host server', async () => {
+    const host = await startHost();
+    const userId = newUser();
+    const device = await connectAs(host, userId);
+    await device.nextFrame((frame) => frame.newNotificationCountChanged === 0, { since: 0 });
+    const { url } = (await request(host.baseUrl).post(`/pns/api/users/${userId}/webhooks`).set(auth).expect(201)).body as { url: string };
+    const path = new URL(url).pathname;
+    expect(path).toMatch(/^\/pns\/hooks\//);
+    // Labelled JSON, so the host's parser would have taken it: pns's text body reads it first.
+    await request(host.baseUrl).post(path).set('Content-Type', 'application/json').send('["a", "bare", "array"]').expect(201);
+    await device.nextFrame((frame) => frame.newNotificationCountChanged === 1);
+    expect(await notificationsOf(host, userId)).toEqual([expect.objectContaining({ data: ['a', 'bare', 'array'] })]);
+    device.socket.close();
   });
 
   it("lets in only devices the host's verify function names, on /pns/subscribe over WebSocket and SSE", async () => {

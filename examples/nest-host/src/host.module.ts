@@ -20,7 +20,8 @@ class HostSettingsModule {}
       useFactory: (settings: HostSettings) => ({
         databaseUrl: settings.databaseUrl,
         auth: { appToken: settings.pnsAppToken, verify: sessionUser },
-        settings: { RETENTION_CRON: 'off' },
+        // Webhook URLs pns hands out point at where it is mounted.
+        settings: { PUBLIC_URL: `http://localhost:${settings.port}/pns`, RETENTION_CRON: 'off' },
       }),
     }),
   ],
