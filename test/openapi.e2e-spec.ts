@@ -3,8 +3,10 @@ import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import type { Device, Frame } from './support/device';
-import { connectCounted, postNotification } from './support/devices';
+import { FRAMES } from '../src/openapi/device-protocol';
+import { connectCounted, postNotification, registerTicket } from './support/devices';
 import { newUser } from './support/factories';
+import { SseDevice } from './support/sse-device';
 
 /**
  * The API descriptions a client generator reads: /docs-json (OpenAPI) walked route by route,
@@ -17,6 +19,8 @@ interface Operation {
   operationId?: string;
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 }
+
+const SERVER_FRAMES_1 = FRAMES.server[1];
 
 let pns: RunningApp;
 let openApi: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema>; securitySchemes: Record<string, Schema> } };
@@ -148,11 +152,27 @@ describe('the device protocol description', () => {
     const deviceSchemas = asyncApi.components.schemas;
     const requestNames = Object.keys(deviceSchemas).filter((name) => name.endsWith('Request'));
     for (const frame of sent) expect({ frame, matches: matching(typeof frame === 'string' ? frame : { ...(frame as Frame), requestId: 'r-1' }, requestNames) }).toEqual({ frame, matches: [expect.any(String)] });
-    const serverNames = ['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'ErrorFrame', 'CountsFrame', 'ChangesAnswer', 'ResyncFrame'];
+    const serverNames = FRAMES.server[1];
     for (const frame of device.frames) expect({ frame, matches: matching(frame, serverNames) }).toEqual({ frame, matches: [expect.any(String)] });
     // The run produced each kind it should have: a description that matched nothing would fail above.
     const kinds = new Set(device.frames.flatMap((frame) => matching(frame, serverNames)));
     expect([...kinds].sort()).toEqual(['CountFrame', 'ErrorFrame', 'NotificationDataAnswer', 'SeenDataAnswer', 'UnseenDataAnswer', 'WebhookAnswer'].concat(kinds.has('PushUnsubscribedAnswer') ? ['PushUnsubscribedAnswer'] : []).sort());
+  });
+
+  it('matches the events and answers of a protocol-1 device on Server-Sent Events', async () => {
+    const userId = newUser();
+    const ticket = await registerTicket(pns, userId);
+    const stream = await SseDevice.open(pns.baseUrl, { path: `/subscribe?connectionId=${ticket}` });
+    await postNotification(pns, userId, 'over SSE');
+    await stream.waitForCount(1);
+    const answers = [];
+    for (const frame of ['"unseenNotificationDataRequest"', '{"seenNotificationsRequest":{"receivedAfter":"2000-01-01T00:00:00Z"},"requestId":7}', '{"nope":1}']) {
+      answers.push((await request(pns.baseUrl).post(`/subscribe/requests?connectionId=${ticket}`).set('Content-Type', 'text/plain').send(frame)).body);
+    }
+    stream.close();
+    const frames = [...stream.events.map((event) => ({ [event.event]: event.data })), ...answers];
+    for (const frame of frames) expect({ frame, matches: matching(frame, SERVER_FRAMES_1) }).toEqual({ frame, matches: [expect.any(String)] });
+    expect(new Set(frames.flatMap((frame) => matching(frame, SERVER_FRAMES_1)))).toEqual(new Set(['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'ErrorFrame']));
   });
 
   it('refuses frames that are not the protocol', () => {
