@@ -3,7 +3,6 @@ import { AuthModule } from './auth/auth.module.js';
 import { CompatModule } from './compat/compat.module.js';
 import { ClientAssetsModule } from './client-assets/client-assets.module.js';
 import { AppConfig } from './config/app-config.js';
-import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InboxModule } from './inbox/inbox.module.js';
@@ -23,12 +22,13 @@ import { EventHooksModule } from './event-hooks/event-hooks.module.js';
 import { PreferencesModule } from './preferences/preferences.module.js';
 import { StatsModule } from './stats/stats.module.js';
 
+/** Every feature module of pns; PnsModule (pns.module.ts) adds the configuration and mounts them. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: Pick<AppConfig, 'demo'>): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, InboxModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, PushModule, PushDeliveryModule, EventHooksModule, PreferencesModule, StatsModule, LifecycleModule, ClientAssetsModule.forRoot(config)],
+      imports: [DatabaseModule, MetricsModule, AuthModule, NotificationsModule, InboxModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, PushModule, PushDeliveryModule, EventHooksModule, PreferencesModule, StatsModule, LifecycleModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

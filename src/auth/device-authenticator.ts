@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { AuthDelegate } from './auth-delegate.js';
+import { DEVICE_VERIFIER, type DeviceVerifier } from './device-verifier.js';
 import { isOriginAllowed } from './origin.js';
 import { TicketsService } from './tickets.service.js';
 
@@ -20,6 +21,7 @@ export class DeviceAuthenticator {
     private readonly config: AppConfig,
     private readonly tickets: TicketsService,
     private readonly delegate: AuthDelegate,
+    @Optional() @Inject(DEVICE_VERIFIER) private readonly verifier?: DeviceVerifier | null,
   ) {}
 
   isOriginAllowed(origin: string | undefined): boolean {
@@ -44,12 +46,20 @@ export class DeviceAuthenticator {
     const connectionId = connectionIdOf(request.url);
     // A ticket in the query decides alone: the backend chose this way of authenticating.
     if (connectionId !== undefined) return this.byTicket(connectionId);
+    if (this.verifier) return this.byVerifier(this.verifier, request);
     if (this.delegate.configured) return this.delegate.authenticate(request);
     return {
       ok: false,
       status: 401,
       message: 'connect with ?connectionId=<ticket> registered by the application (PUT /api/:userId/register); no AUTH_DELEGATE_URL is configured',
     };
+  }
+
+  /** The host application's own decision, in-process; its failure is a 503 like a delegate's. */
+  private async byVerifier(verifier: DeviceVerifier, request: IncomingMessage): Promise<DeviceAuthResult> {
+    const userId = await verifier(request);
+    if (userId === null) return { ok: false, status: 401, message: 'the application did not recognise this device' };
+    return { ok: true, userId };
   }
 
   private async byTicket(connectionId: string): Promise<DeviceAuthResult> {

@@ -9,7 +9,7 @@ import { DemoService } from './demo.service.js';
 /** The browser client at /client.js and, when DEMO is on, the demo inbox at /demo. */
 @Module({})
 export class ClientAssetsModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: Pick<AppConfig, 'demo'>): DynamicModule {
     return {
       module: ClientAssetsModule,
       // Without DEMO the route does not exist at all: /demo is an unknown route like any other.

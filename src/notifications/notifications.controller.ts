@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
 import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
@@ -22,6 +22,7 @@ export class NotificationsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same as idempotencyKey in the body' })
   @ApiCreatedResponse({ type: CreatedNotificationsDto, description: 'stored (committed) before this answer, one entry per recipient; a retry with the same idempotency key answers the original ids' })
   @ApiPayloadTooLargeResponse({ description: 'data over MAX_NOTIFICATION_BYTES as JSON' })
+  @ApiConflictResponse({ description: 'the notification a retry with this idempotency key would answer was deleted meanwhile; retry' })
   async create(@Body() body: CreateNotificationsBody, @Headers('idempotency-key') idempotencyKey: string | undefined) {
     return toCreatedNotificationsDto(await this.notifications.post(toNewNotifications(body, idempotencyKey)));
   }

@@ -9,7 +9,7 @@ import { INSERT_NOTIFICATIONS, INSERT_OR_REPLACE_NOTIFICATIONS } from './insert-
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
 
-interface CreatedRow {
+export interface CreatedRow {
   /** Read as text (`id::text`): JavaScript numbers lose precision past 2^53. */
   id: string;
   user_id: string;
@@ -134,27 +134,7 @@ export class NotificationsRepository {
   }
 
   private async insertStatement(queryable: Pick<pg.Pool, 'query'>, requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
-    const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
-    const values = [
-      requests.map((request) => request.dataJson),
-      requests.map((request) => request.category),
-      requests.map((request) => request.idempotencyKey),
-      recipients.map((recipient) => recipient.userId),
-      recipients.map((recipient) => recipient.request),
-      requests.map((request) => request.pushPolicy),
-      requests.map((request) => request.pushDisplayJson),
-      requests.map((request) => request.expiresAt),
-    ];
-    const keyed = requests.some((request) => request.key !== null);
-    const { rows } = await queryable.query<CreatedRow & { request: string; replaced: boolean }>(
-      keyed
-        ? {
-            name: 'pns_insert_or_replace_notifications',
-            text: INSERT_OR_REPLACE_NOTIFICATIONS,
-            values: [...values, requests.map((request) => request.key), requests.map((request) => request.renotify)],
-          }
-        : { name: 'pns_insert_notifications', text: INSERT_NOTIFICATIONS, values },
-    );
+    const { rows } = await queryable.query<InsertedRow>(insertNotificationsStatement(requests));
     const byRequest = requests.map((): CreatedNotification[] => []);
     for (const row of rows) byRequest[Number(row.request) - 1].push(row.replaced ? { ...toCreated(row), replaced: true } : toCreated(row));
     return byRequest;
@@ -348,7 +328,37 @@ function replacementRounds(requests: readonly NotificationRows[]): number[][] {
   return rounds;
 }
 
-function toCreated(row: CreatedRow): CreatedNotification {
+/** One row the insert statement answers: a stored notification, and the (1-based) request it is for. */
+export interface InsertedRow extends CreatedRow {
+  request: string;
+  replaced: boolean;
+}
+
+/**
+ * The insert of every ingest path, for `requests` stored together: the plain statement, or the
+ * one that replaces by key when any request has a key. Named, so the pool prepares it once.
+ */
+export function insertNotificationsStatement(requests: readonly NotificationRows[]): { name: string; text: string; values: unknown[] } {
+  const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
+  const values = [
+    requests.map((request) => request.dataJson),
+    requests.map((request) => request.category),
+    requests.map((request) => request.idempotencyKey),
+    recipients.map((recipient) => recipient.userId),
+    recipients.map((recipient) => recipient.request),
+    requests.map((request) => request.pushPolicy),
+    requests.map((request) => request.pushDisplayJson),
+    requests.map((request) => request.expiresAt),
+  ];
+  if (!requests.some((request) => request.key !== null)) return { name: 'pns_insert_notifications', text: INSERT_NOTIFICATIONS, values };
+  return {
+    name: 'pns_insert_or_replace_notifications',
+    text: INSERT_OR_REPLACE_NOTIFICATIONS,
+    values: [...values, requests.map((request) => request.key), requests.map((request) => request.renotify)],
+  };
+}
+
+export function toCreated(row: CreatedRow): CreatedNotification {
   return { id: row.id, userId: row.user_id, createdAt: row.created_at };
 }
 

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
 import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
@@ -16,6 +16,7 @@ export class WebhooksController {
 
   @Post('users/:userId/webhooks')
   @ApiCreatedResponse({ type: CreatedWebhookDto, description: 'a new URL that notifies this user; its secret is in this answer only' })
+  @ApiConflictResponse({ description: 'the user already has the most webhooks allowed; revoke one first' })
   async create(@Param('userId', UserIdPipe) userId: string): Promise<CreatedWebhookDto> {
     return toCreatedWebhookDto(await this.webhooks.create(userId));
   }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiAnyJson } from '../../common/api-docs.js';
 import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsInstance, IsISO8601, IsObject, IsString } from 'class-validator';
 import { PUSH_POLICIES } from '../../push/push-display.js';
@@ -26,7 +27,7 @@ export class CreateNotificationsBody {
 
   // Wrapped by OpaqueDataInterceptor when the key was sent, whatever its value (null too);
   // the transform keeps that wrapper rather than class-transformer's empty copy of it.
-  @ApiProperty({ description: 'any JSON value, stored and delivered as posted', type: 'object', additionalProperties: true, example: { title: 'Your order shipped' } })
+  @ApiAnyJson({ description: 'any JSON value, stored and delivered as posted', example: { title: 'Your order shipped' } })
   @IsInstance(OpaqueJson, { message: 'data is required (any JSON value, null included)' })
   @Transform(({ obj }) => (obj as { data?: unknown }).data, { toClassOnly: true })
   data: OpaqueJson;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ApiAnyJson } from '../../common/api-docs.js';
 import type { NotificationRecord } from '../notification.js';
 
 export class NotificationDto {
@@ -6,7 +7,7 @@ export class NotificationDto {
   id: string;
   @ApiProperty({ example: 'u1' })
   userId: string;
-  @ApiProperty({ description: 'the data as posted', type: 'object', additionalProperties: true })
+  @ApiAnyJson({ description: 'the data as posted' })
   data: unknown;
   @ApiProperty({ type: String, nullable: true, example: 'orders' })
   category: string | null;

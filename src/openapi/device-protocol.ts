@@ -1,0 +1,162 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import packageJson from '../../package.json' with { type: 'json' };
+
+/**
+ * The device protocol (docs/protocol.md) as AsyncAPI 3: the frames both ways, each a JSON
+ * Schema under components.schemas, per protocol version. Served at /docs-asyncapi.json beside
+ * /docs-json; test/openapi.e2e-spec.ts checks the frames of a running pns against it.
+ */
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const requestId = { description: 'echoed in the answer', oneOf: [{ type: 'string' }, { type: 'number' }] };
+const isoDate = { type: 'string', format: 'date-time' };
+const limit = { type: 'integer', minimum: 1 };
+const ANY_JSON = { description: 'any JSON value, as posted (null, strings and arrays included)' };
+/** A frame of one member (plus the optional requestId), the member's value given. */
+const frame = (member: string, value: object, withRequestId = true) => ({
+  type: 'object',
+  required: [member],
+  additionalProperties: false,
+  properties: { [member]: value, ...(withRequestId ? { requestId } : {}) },
+});
+const PROTOCOL_2 = 'protocol 2 only (connect with ?protocol=2); being built: may change until it ships';
+
+const categoryCounts = {
+  type: 'object',
+  required: ['unseen', 'unread', 'total'],
+  properties: { unseen: { type: 'integer', minimum: 0 }, unread: { type: 'integer', minimum: 0 }, total: { type: 'integer', minimum: 0 } },
+};
+
+export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
+  Item: {
+    type: 'object',
+    required: ['id', 'notification_data', 'create_date'],
+    properties: {
+      id: { type: 'string' },
+      notification_data: ANY_JSON,
+      create_date: isoDate,
+      seen_date: isoDate,
+      category: { type: 'string' },
+      read_date: isoDate,
+      archive_date: isoDate,
+      update_date: isoDate,
+      expire_date: isoDate,
+      key: { type: 'string' },
+    },
+    additionalProperties: false,
+  },
+  // Server → device, protocol 1.
+  CountFrame: {
+    type: 'object',
+    required: ['newNotificationCountChanged'],
+    additionalProperties: false,
+    properties: { newNotificationCountChanged: { type: 'integer', minimum: 0 }, version: { type: 'integer', minimum: 0, description: 'the inbox version the count is as of (WebSocket)' } },
+  },
+  UnseenDataAnswer: frame('newNotificationData', { type: 'array', items: ref('Item') }),
+  SeenDataAnswer: frame('seenNotificationData', { type: 'array', items: ref('Item') }),
+  NotificationDataAnswer: frame('notificationData', { type: 'array', items: ref('Item') }),
+  WebhookAnswer: frame('webhook', { type: 'object', required: ['id', 'url'], properties: { id: { type: 'string' }, url: { type: 'string' } } }),
+  PushSubscribedAnswer: frame('pushSubscription', { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }),
+  PushUnsubscribedAnswer: frame('pushUnsubscribed', { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }),
+  ErrorFrame: frame('error', {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: { code: { enum: ['bad_request', 'internal_error'], description: "bad_request: fix the frame; internal_error: pns's fault, retry later" }, message: { type: 'string' } },
+  }),
+  // Device → server, both protocols.
+  BareUnseenDataRequest: { const: 'unseenNotificationDataRequest', description: 'the bare form of unseenNotificationDataRequest' },
+  UnseenDataRequest: frame('unseenNotificationDataRequest', { type: 'object', properties: { limit: { ...limit, maximum: 500 } } }),
+  SeenDataRequest: frame('seenNotificationsRequest', { type: 'object', required: ['receivedAfter'], properties: { receivedAfter: isoDate, limit } }),
+  NotificationDataRequest: frame('notificationDataRequest', { type: 'object', properties: { receivedAfter: isoDate, limit } }),
+  WebhookRequest: frame('webhookRequest', { type: 'object' }),
+  PushSubscribeRequest: frame('pushSubscribeRequest', { type: 'object', description: '{"webpush": PushSubscription} or {"fcm": {"token"}}' }),
+  PushUnsubscribeRequest: frame('pushUnsubscribeRequest', { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }),
+  CountsRequest: { ...frame('countsRequest', { type: 'object' }), description: 'answered with a CountsFrame, on both protocols' },
+  ChangesRequest: {
+    ...frame('changesRequest', { type: 'object', required: ['since'], properties: { since: { type: 'integer', minimum: 0 }, limit: { ...limit, maximum: 1000 } } }),
+    description: 'answered with a ChangesAnswer (or a ResyncFrame), on both protocols',
+  },
+  // Server → device, protocol 2 (and the answers to countsRequest/changesRequest on both).
+  Counts: {
+    type: 'object',
+    required: ['unseen', 'unread', 'total', 'version', 'categories'],
+    properties: { ...categoryCounts.properties, version: { type: 'integer', minimum: 0 }, categories: { type: 'object', additionalProperties: categoryCounts } },
+  },
+  Change: {
+    type: 'object',
+    required: ['version', 'type', 'at', 'ids'],
+    properties: {
+      version: { type: 'integer', minimum: 1 },
+      type: { enum: ['created', 'updated', 'seen', 'read', 'unread', 'archived', 'unarchived', 'snoozed', 'unsnoozed', 'deleted', 'expired'] },
+      at: isoDate,
+      ids: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
+      items: { type: 'array', items: ref('Item'), description: 'for created, updated and unsnoozed' },
+    },
+  },
+  CountsFrame: { ...frame('counts', ref('Counts')), description: PROTOCOL_2 },
+  ChangeFrame: { ...frame('change', ref('Change'), false), description: PROTOCOL_2 },
+  ResyncFrame: {
+    ...frame('resync', { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 0 } } }),
+    description: `${PROTOCOL_2}: the changes asked for are no longer kept; reload, then resume from version`,
+  },
+  ChangesAnswer: {
+    ...frame('changes', {
+      type: 'object',
+      required: ['changes', 'version', 'hasMore'],
+      properties: { changes: { type: 'array', items: ref('Change') }, version: { type: 'integer', minimum: 0 }, hasMore: { type: 'boolean' } },
+    }),
+    description: PROTOCOL_2,
+  },
+};
+
+const message = (name: string, summary: string) => ({ name, summary, contentType: 'application/json', payload: ref(name) });
+
+const SERVER_FRAMES_1 = ['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'ErrorFrame'];
+const SERVER_FRAMES_2 = ['CountsFrame', 'ChangeFrame', 'ResyncFrame', 'ChangesAnswer'];
+const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest'];
+
+/** The schema names of every frame a device may receive on `protocol`, and may send. */
+export const FRAMES = {
+  server: { 1: [...SERVER_FRAMES_1, 'CountsFrame', 'ChangesAnswer', 'ResyncFrame'], 2: [...SERVER_FRAMES_1.filter((name) => name !== 'CountFrame'), ...SERVER_FRAMES_2] },
+  device: DEVICE_FRAMES,
+} as const;
+
+export function deviceProtocolDocument(): object {
+  const messages = Object.fromEntries([...SERVER_FRAMES_1, ...SERVER_FRAMES_2, ...DEVICE_FRAMES].map((name) => [name, message(name, (DEVICE_PROTOCOL_SCHEMAS[name] as { description?: string }).description ?? name)]));
+  const channel = (version: 1 | 2) => ({
+    address: '/subscribe',
+    title: `devices, protocol ${version}`,
+    description:
+      `WebSocket (JSON text frames) or Server-Sent Events (GET, the frame's key as the event name, its value as data; requests POSTed to /subscribe/requests) on /subscribe` +
+      (version === 2 ? '?protocol=2 (optionally &since=<version>)' : '') +
+      '; authenticated by ?connectionId=<ticket> or the application (docs/protocol.md).',
+    messages: Object.fromEntries([...FRAMES.server[version], ...DEVICE_FRAMES].map((name) => [name, { $ref: `#/components/messages/${name}` }])),
+  });
+  const operations = (version: 1 | 2) => ({
+    [`receive${version}`]: {
+      action: 'send',
+      title: `frames pns sends a device on protocol ${version}`,
+      channel: { $ref: `#/channels/protocol${version}` },
+      messages: FRAMES.server[version].map((name) => ({ $ref: `#/channels/protocol${version}/messages/${name}` })),
+    },
+    [`request${version}`]: {
+      action: 'receive',
+      title: `frames a device sends pns on protocol ${version}`,
+      channel: { $ref: `#/channels/protocol${version}` },
+      messages: DEVICE_FRAMES.map((name) => ({ $ref: `#/channels/protocol${version}/messages/${name}` })),
+    },
+  });
+  return {
+    asyncapi: '3.0.0',
+    info: { title: 'pns device protocol', version: packageJson.version, description: 'The frames between pns and devices, both ways (docs/protocol.md).' },
+    channels: { protocol1: channel(1), protocol2: channel(2) },
+    operations: { ...operations(1), ...operations(2) },
+    components: { schemas: DEVICE_PROTOCOL_SCHEMAS, messages },
+  };
+}
+
+export function serveDeviceProtocol(app: INestApplication): void {
+  const document = deviceProtocolDocument();
+  app.getHttpAdapter().get('/docs-asyncapi.json', (_request: Request, response: Response) => response.json(document));
+}

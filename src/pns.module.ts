@@ -1,0 +1,79 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { RouterModule } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { DEVICE_VERIFIER } from './auth/device-verifier.js';
+import { AppConfig } from './config/app-config.js';
+import { embeddedConfig, normalizeMountPath } from './embedding/embedded-config.js';
+import { mountGateways } from './embedding/gateway-paths.js';
+import { PNS_MOUNT_PATH } from './embedding/mount-path.js';
+import { moduleTree, scopeErrorsAndValidation } from './embedding/pns-controllers.js';
+import { PnsHttpSetup } from './embedding/pns-http.js';
+import type { PnsModuleAsyncOptions, PnsModuleOptions } from './embedding/pns-options.js';
+import { PnsService } from './embedding/pns.service.js';
+import { TransactionalNotifyRepository } from './embedding/transactional-notify.repository.js';
+import { InboxModule } from './inbox/inbox.module.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+
+export { PnsService } from './embedding/pns.service.js';
+export { prismaTransactionClient, type PrismaTransaction } from './embedding/transactional-notify.repository.js';
+export type { PnsModuleAsyncOptions, PnsModuleOptions, PnsAuthOptions, VerifyDevice } from './embedding/pns-options.js';
+
+const PNS_OPTIONS = Symbol('PNS_OPTIONS');
+
+/** What the settings module hands every pns module: the config, the host's device check, the mount path. */
+@Module({})
+class PnsSettingsModule {}
+
+/**
+ * All of pns as one Nest module (docs/embedding.md): the standalone server (main.ts) is an
+ * application of only this module; a host application imports it under a path.
+ */
+@Module({})
+export class PnsModule {
+  static forRoot(options: PnsModuleOptions): DynamicModule {
+    const config = embeddedConfig(options);
+    return PnsModule.mount(options.path, config.demo, [], [
+      { provide: AppConfig, useValue: config },
+      { provide: DEVICE_VERIFIER, useValue: options.auth.verify ?? null },
+    ]);
+  }
+
+  /** Options from the host's providers (its ConfigService); `path` is given here, since routes are fixed before any factory runs. */
+  static forRootAsync(options: PnsModuleAsyncOptions): DynamicModule {
+    return PnsModule.mount(options.path, false, options.imports ?? [], [
+      { provide: PNS_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] },
+      { provide: AppConfig, useFactory: (resolved: PnsModuleOptions) => embeddedConfig(resolved), inject: [PNS_OPTIONS] },
+      { provide: DEVICE_VERIFIER, useFactory: (resolved: PnsModuleOptions) => resolved.auth.verify ?? null, inject: [PNS_OPTIONS] },
+    ]);
+  }
+
+  /** The standalone server: configured from its environment, at the root of its own HTTP server. */
+  static standalone(config: AppConfig): DynamicModule {
+    return PnsModule.mount('', config.demo, [], [
+      { provide: AppConfig, useValue: config },
+      { provide: DEVICE_VERIFIER, useValue: null },
+    ]);
+  }
+
+  private static mount(path: string | undefined, demo: boolean, imports: DynamicModule['imports'] & {}, providers: Provider[]): DynamicModule {
+    const mountPath = normalizeMountPath(path);
+    mountGateways(mountPath);
+    const features = AppModule.forRoot({ demo });
+    const { modules, controllers } = moduleTree(features);
+    scopeErrorsAndValidation(controllers);
+    const settings: DynamicModule = {
+      module: PnsSettingsModule,
+      global: true,
+      imports,
+      providers: [...providers, { provide: PNS_MOUNT_PATH, useValue: mountPath }],
+      exports: [AppConfig, DEVICE_VERIFIER, PNS_MOUNT_PATH],
+    };
+    const routes = mountPath === '' ? [] : [RouterModule.register(modules.map((module) => ({ path: mountPath, module })))];
+    return {
+      module: PnsModule,
+      imports: [settings, features, NotificationsModule, InboxModule, ...routes],
+      providers: [PnsHttpSetup, PnsService, TransactionalNotifyRepository],
+      exports: [PnsService],
+    };
+  }
+}
