@@ -1,17 +1,24 @@
-import { PnsClient, PnsError } from '../node-client/src/index';
+import { PnsClient, PnsError, PnsGoneError } from '../node-client/src/index';
+import { RetentionService } from '../src/retention/retention.service';
+import { AgedRows } from './support/aged-rows';
 import { startApp, TEST_TOKEN, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { newUser } from './support/factories';
 
 describe('the Node client: counts, mark and changes of the inbox', () => {
   let pns: RunningApp;
+  let rows: AgedRows;
   let client: PnsClient;
 
   beforeAll(async () => {
-    pns = await startApp(await createTestDatabase());
+    const databaseUrl = await createTestDatabase();
+    [pns, rows] = await Promise.all([startApp(databaseUrl, { CHANGE_RETENTION: '7d' }), AgedRows.connect(databaseUrl)]);
     client = new PnsClient({ url: pns.baseUrl, token: TEST_TOKEN });
   });
-  afterAll(() => pns?.close());
+  afterAll(async () => {
+    await rows?.close();
+    await pns?.close();
+  });
 
   const notify = async (userId: string, data: unknown, category?: string): Promise<string> => {
     const [entry] = (await client.notify({ userId, data, category })).notifications;
@@ -77,6 +84,18 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
 
     const page = await client.changes(user, 0, 2);
     expect({ versions: page.changes.map((change) => change.version), hasMore: page.hasMore }).toEqual({ versions: [1, 2], hasMore: true });
+    expect((await client.changes(user, 2)).changes.map((change) => change.version)).toEqual([3]);
+  });
+
+  it('rejects changes that retention deleted with a PnsGoneError carrying the version to reload at', async () => {
+    const user = newUser();
+    for (let index = 0; index < 3; index += 1) await notify(user, index);
+    await rows.query(`UPDATE inbox_changes SET at = now() - interval '7 days 1 minute' WHERE user_id = $1 AND version <= 2`, [user]);
+    expect(await pns.app.get(RetentionService).runPass()).toMatchObject({ changes: 2 });
+
+    const failure = await client.changes(user, 0).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PnsGoneError);
+    expect(failure).toMatchObject({ status: 410, error: 'Gone', version: 3, message: expect.stringContaining('reload') });
     expect((await client.changes(user, 2)).changes.map((change) => change.version)).toEqual([3]);
   });
 
