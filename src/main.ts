@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
+import { HttpDrain } from './http/http-drain.js';
+import { drainAndClose } from './shutdown.js';
 
 async function main(): Promise<void> {
   let config;
@@ -12,12 +14,13 @@ async function main(): Promise<void> {
     process.stderr.write(`pns: ${error.message}\n`);
     process.exit(1);
   }
-  const app = await createApp(config);
+  const drain = new HttpDrain();
+  const app = await createApp(config, undefined, drain);
   await app.listen(config.port);
   const logger = new Logger('pns');
   exitOnSignals(config.shutdownTimeoutMs, async () => {
     logger.log('shutting down');
-    await app.close();
+    await drainAndClose(app, drain, config.shutdownTimeoutMs);
   });
   logger.log(`listening on port ${config.port}`);
   if (config.appTokenGenerated) {
@@ -28,8 +31,8 @@ async function main(): Promise<void> {
 }
 
 /**
- * SIGTERM/SIGINT close the app (sockets, in-flight requests, pools, the embedded database) and
- * exit 0 (1 past SHUTDOWN_TIMEOUT) — Nest's own shutdown hooks would re-raise the signal and exit non-zero instead.
+ * SIGTERM/SIGINT drain and close the app (shutdown.ts) and exit 0 (1 past SHUTDOWN_TIMEOUT) —
+ * Nest's own shutdown hooks would re-raise the signal and exit non-zero instead.
  */
 function exitOnSignals(deadlineMs: number, close: () => Promise<void>): void {
   const shutdown = () => {

@@ -6,7 +6,7 @@ export function isConnectionId(value: unknown): value is string {
   return isUserId(value);
 }
 
-export const CONNECTION_ID_RULE = 'a connectionId is required: 1-255 characters with no control characters (a UUID is recommended)';
+export const CONNECTION_ID_RULE = 'a connectionId is required: 1-255 characters with no control characters and no unpaired UTF-16 surrogates (a UUID is recommended)';
 
 export function IsConnectionId(options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>

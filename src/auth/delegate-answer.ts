@@ -1,3 +1,4 @@
+import { jsonTextProblem } from '../common/json-text.js';
 import { isUserId } from '../common/user-id.js';
 
 /**
@@ -7,6 +8,7 @@ import { isUserId } from '../common/user-id.js';
  * is anything else, which the caller treats as a broken delegate.
  */
 export function userIdFromDelegateAnswer(body: string): string | undefined {
+  if (jsonTextProblem(body) !== undefined) return undefined;
   let answer: unknown;
   try {
     answer = JSON.parse(body);

@@ -71,4 +71,23 @@ describe('Batcher', () => {
     releaseAll();
     expect(await next).toBe('out 5');
   });
+
+  it('runs each item of a batch alone again when its error may be one item\'s, so only that one fails', async () => {
+    const calls: number[][] = [];
+    const batcher = new Batcher<number, string>(
+      async (items) => {
+        calls.push(items);
+        if (items.includes(-1)) throw new Error('bad item');
+        return items.map((item) => `out ${item}`);
+      },
+      { maxInFlight: 1, maxWeight: 100, weight: () => 1, retryAloneOn: (error) => (error as Error).message === 'bad item' },
+    );
+    const outcomes = await Promise.allSettled([1, -1, 2].map((item) => batcher.submit(item)));
+    expect(outcomes).toEqual([
+      { status: 'fulfilled', value: 'out 1' },
+      { status: 'rejected', reason: new Error('bad item') },
+      { status: 'fulfilled', value: 'out 2' },
+    ]);
+    expect(calls).toEqual([[1, -1, 2], [1], [-1], [2]]);
+  });
 });

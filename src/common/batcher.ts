@@ -4,6 +4,12 @@ export interface BatcherOptions<I> {
   /** The most weight (e.g. rows) one batch takes; a single heavier item still goes alone. */
   readonly maxWeight: number;
   readonly weight: (item: I) => number;
+  /**
+   * Errors that one item may cause for the whole batch (bad data failing a shared statement):
+   * a batch failing so is run again item by item, so one submitter's bad input fails only its
+   * own submission.
+   */
+  readonly retryAloneOn?: (error: unknown) => boolean;
 }
 
 interface Pending<I, O> {
@@ -15,7 +21,8 @@ interface Pending<I, O> {
 /**
  * Runs concurrent submissions together: what arrives within one tick, or while `maxInFlight`
  * batches are running, goes into one call of `run`, which answers one output per item in
- * order. Each submitter gets its own output, or the batch's error. Under no load a submission
+ * order. Each submitter gets its own output, or the batch's error (its own, when the batch's
+ * failure may be one item's: see `retryAloneOn`). Under no load a submission
  * runs on the next tick, alone; under load batches grow, and the cost per item falls.
  */
 export class Batcher<I, O> {
@@ -51,13 +58,27 @@ export class Batcher<I, O> {
     this.run(batch.map((pending) => pending.item))
       .then(
         (outputs) => batch.forEach((pending, index) => pending.resolve(outputs[index])),
-        (error: unknown) => batch.forEach((pending) => pending.reject(error)),
+        (error: unknown) => {
+          if (batch.length > 1 && this.options.retryAloneOn?.(error)) return this.runEachAlone(batch);
+          batch.forEach((pending) => pending.reject(error));
+        },
       )
       .finally(() => {
         this.inFlight -= 1;
         this.schedule();
       });
     this.schedule();
+  }
+
+  private async runEachAlone(batch: Pending<I, O>[]): Promise<void> {
+    await Promise.all(
+      batch.map((pending) =>
+        this.run([pending.item]).then(
+          ([output]) => pending.resolve(output),
+          (error: unknown) => pending.reject(error),
+        ),
+      ),
+    );
   }
 
   private take(): Pending<I, O>[] {

@@ -1,13 +1,23 @@
 import { BadRequestException, PipeTransform } from '@nestjs/common';
 import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isStorableText } from './storable-text.js';
 
-/** 1–255 characters, any Unicode except control characters (tab and DEL included). */
+/**
+ * 1–255 characters, any Unicode except control characters (tab and DEL included) and unpaired
+ * surrogates, which could not be stored as they are (storable-text.ts).
+ */
 export function isUserId(value: unknown): value is string {
-  // eslint-disable-next-line no-control-regex
-  return typeof value === 'string' && [...value].length >= 1 && [...value].length <= 255 && !/[\u0000-\u001f\u007f-\u009f]/.test(value);
+  return (
+    typeof value === 'string' &&
+    isStorableText(value) &&
+    [...value].length >= 1 &&
+    [...value].length <= 255 &&
+    // eslint-disable-next-line no-control-regex
+    !/[\u0000-\u001f\u007f-\u009f]/.test(value)
+  );
 }
 
-export const USER_ID_RULE = 'a user id is 1-255 characters with no control characters';
+export const USER_ID_RULE = 'a user id is 1-255 characters with no control characters and no unpaired UTF-16 surrogates';
 
 /** class-validator decorator for DTO fields holding a user id. */
 export function IsUserId(options?: ValidationOptions): PropertyDecorator {

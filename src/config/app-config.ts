@@ -40,6 +40,14 @@ export class AppConfig {
   /** Calls of one webhook URL, per instance: sustained per second, and the burst an idle hook may take. */
   readonly webhookRatePerSecond: number;
   readonly webhookBurst: number;
+  /** Bytes written to one device connection that its peer has not read yet, past which it is closed. */
+  readonly maxConnectionBufferBytes: number;
+  /** Requests of one device connection: sustained per second, and the burst an idle one may send. */
+  readonly deviceRequestRatePerSecond: number;
+  readonly deviceRequestBurst: number;
+  /** Device connections of this instance, and of one user on this instance. */
+  readonly maxConnections: number;
+  readonly maxConnectionsPerUser: number;
   /** Serve the demo inbox page at /demo (default: outside production only). */
   readonly demo: boolean;
   /** Lets event hooks target private, loopback and link-local addresses (tests, closed networks). */

@@ -55,6 +55,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10_000,
       webhookRatePerSecond: 10,
       webhookBurst: 20,
+      maxConnectionBufferBytes: 1_048_576,
+      deviceRequestRatePerSecond: 50,
+      deviceRequestBurst: 100,
+      maxConnections: 20_000,
+      maxConnectionsPerUser: 100,
     });
     expect(config.appToken.length).toBeGreaterThanOrEqual(32);
     expect(config.appTokens).toEqual([config.appToken]);
@@ -86,6 +91,11 @@ describe('loadConfig', () => {
       SHUTDOWN_TIMEOUT: '25s',
       WEBHOOK_RATE: '2',
       WEBHOOK_BURST: '5',
+      MAX_CONNECTION_BUFFER: '65536',
+      DEVICE_REQUEST_RATE: '3',
+      DEVICE_REQUEST_BURST: '6',
+      MAX_CONNECTIONS: '100',
+      MAX_CONNECTIONS_PER_USER: '4',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -113,6 +123,11 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 25_000,
       webhookRatePerSecond: 2,
       webhookBurst: 5,
+      maxConnectionBufferBytes: 65_536,
+      deviceRequestRatePerSecond: 3,
+      deviceRequestBurst: 6,
+      maxConnections: 100,
+      maxConnectionsPerUser: 4,
     });
   });
 

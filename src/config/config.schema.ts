@@ -134,6 +134,11 @@ export function loadConfig(env: Environment): AppConfig {
     shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '10s'),
     webhookRatePerSecond: positiveInteger('WEBHOOK_RATE', 10),
     webhookBurst: positiveInteger('WEBHOOK_BURST', 20),
+    maxConnectionBufferBytes: positiveInteger('MAX_CONNECTION_BUFFER', 1024 * 1024),
+    deviceRequestRatePerSecond: positiveInteger('DEVICE_REQUEST_RATE', 50),
+    deviceRequestBurst: positiveInteger('DEVICE_REQUEST_BURST', 100),
+    maxConnections: positiveInteger('MAX_CONNECTIONS', 20_000),
+    maxConnectionsPerUser: positiveInteger('MAX_CONNECTIONS_PER_USER', 100),
     demo: boolean('DEMO', !production),
     vapid: parseVapid(read('VAPID_PUBLIC_KEY'), read('VAPID_PRIVATE_KEY'), read('VAPID_SUBJECT'), (name, why) => fail(name, why, undefined)),
     // Push services may write to the subject about abuse; the service's own https URL says who runs it.

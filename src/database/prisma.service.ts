@@ -7,8 +7,10 @@ import { DatabaseServer } from './database-server.js';
 
 /** DATABASE_POOL_SIZE's default, also for specs that build the service by hand. */
 const DEFAULT_POOL_SIZE = 20;
-// A database that stops answering must not hold requests (or the readiness probe) forever.
-const CONNECT_TIMEOUT_MS = 5_000;
+// A database that stops answering must not hold requests (or the readiness probe): a refused
+// connection fails at once, one that hangs (or a wait for a free connection) fails after this,
+// and the request is answered 503 (database-errors.ts).
+const CONNECT_TIMEOUT_MS = 2_000;
 
 /**
  * The two ways repositories reach PostgreSQL (DEVELOPERS.md, "One way to the database"): this

@@ -2,6 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Request, Response } from 'express';
 import { referenceUnexpectedError } from '../common/error-reference.js';
 import { ConflictError, GoneError, InvalidInputError, NotFoundError, PayloadTooLargeError, UnavailableError } from '../common/errors.js';
+import { asUnavailableWhenDatabaseIsDown } from '../database/database-errors.js';
+
+/** How long a client should wait before retrying what a 503 refused: a database restart or failover takes seconds. */
+export const RETRY_AFTER_SECONDS = 1;
 
 export interface ErrorBody {
   statusCode: number;
@@ -33,11 +37,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const route = (request.route as { path?: string } | undefined)?.path ?? '(unmatched)';
     const body = this.toBody(exception, `${request.method} ${request.baseUrl}${route} (request ${String(request.headers['x-request-id'])})`);
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     response.status(body.statusCode).json(body);
   }
 
   /** `during` names what failed, in the log only: the route pattern, as the request log does, so no secret in a URL is logged. */
-  toBody(exception: unknown, during: string): ErrorBody {
+  toBody(thrown: unknown, during: string): ErrorBody {
+    // A database outage is nobody's fault and passes: 503, not a 500 with a reference.
+    const exception = asUnavailableWhenDatabaseIsDown(thrown);
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const answer = exception.getResponse();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { PayloadTooLargeError } from '../common/errors.js';
+import { InvalidInputError, PayloadTooLargeError } from '../common/errors.js';
+import { jsonTextProblem } from '../common/json-text.js';
 
 type Next = (error?: unknown) => void;
 
@@ -44,3 +45,13 @@ export function textBody(limitBytes: number) {
 export const TextBody = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
   return bodies.get(context.switchToHttp().getRequest<IncomingMessage>()) ?? '';
 });
+
+/**
+ * The JSON parser's `verify`: a body nested too deep or with a string PostgreSQL cannot store
+ * is refused (400) before it is parsed, whatever route it was sent to (common/json-text.ts).
+ */
+export function refuseUntakeableJson(_request: IncomingMessage, _response: ServerResponse, body: Buffer): void {
+  const problem = jsonTextProblem(body.toString('latin1'));
+  // The parser answers what `verify` throws with the error's `status`, 403 when it has none.
+  if (problem !== undefined) throw Object.assign(new InvalidInputError(`the body cannot be taken: ${problem}`), { status: 400 });
+}

@@ -1,4 +1,6 @@
 import { InvalidInputError, PayloadTooLargeError } from '../common/errors.js';
+import { jsonTextProblem } from '../common/json-text.js';
+import { isStorableText, STORABLE_TEXT_RULE } from '../common/storable-text.js';
 import { isUserId, USER_ID_RULE } from '../common/user-id.js';
 import { checkedPushDisplay, checkedPushPolicy } from '../push/push-display.js';
 import type { NewNotifications } from './notification.js';
@@ -8,10 +10,6 @@ import type { NotificationRows } from './notifications.repository.js';
 export const MAX_RECIPIENTS = 1000;
 
 const MAX_TEXT_LENGTH = 255;
-
-// A JSON `\u0000` escape (an odd run of backslashes before it is an escape, an even one is
-// escaped backslashes): jsonb cannot store the NUL character and would fail the insert.
-const NUL_ESCAPE = /(?<!\\)(?:\\\\)*\\u0000/;
 
 /**
  * The rules of a new notification, checked here once for every transport (REST, webhook URLs,
@@ -39,15 +37,18 @@ function serializedData(data: unknown, maxBytes: number): string {
   if (json === undefined) throw new InvalidInputError('data is required (any JSON value, null included)');
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > maxBytes) throw new PayloadTooLargeError(`data is ${bytes} bytes as JSON; the limit is ${maxBytes}`);
-  if (NUL_ESCAPE.test(json)) throw new InvalidInputError('data: strings cannot contain the NUL character (\\u0000)');
+  // JSON.stringify writes a NUL or an unpaired surrogate as an escape, which jsonb refuses:
+  // refused here, before the batch that would carry it (and fail with it) is formed.
+  const problem = jsonTextProblem(json);
+  if (problem !== undefined) throw new InvalidInputError(`data: ${problem}`);
   return json;
 }
 
 function checkedText(name: string, value: string | undefined): string | null {
   if (value === undefined) return null;
   const length = [...value].length;
-  if (length < 1 || length > MAX_TEXT_LENGTH || value.includes('\0')) {
-    throw new InvalidInputError(`${name}: expected 1-${MAX_TEXT_LENGTH} characters without NUL`);
+  if (length < 1 || length > MAX_TEXT_LENGTH || !isStorableText(value)) {
+    throw new InvalidInputError(`${name}: expected 1-${MAX_TEXT_LENGTH} characters with ${STORABLE_TEXT_RULE}`);
   }
   return value;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Batcher } from '../common/batcher.js';
+import { isDatabaseDataError } from '../database/database-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PushPolicy } from '../push/push-display.js';
@@ -63,6 +64,9 @@ export class NotificationsRepository {
     maxInFlight: 4,
     maxWeight: 5_000,
     weight: (unit) => unit.reduce((rows, request) => rows + request.userIds.length, 0),
+    // Each request is checked before it is batched (new-notifications.ts); should a value still
+    // fail the shared INSERT, the others must not fail with it.
+    retryAloneOn: isDatabaseDataError,
   });
 
   /**

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../common/errors.js';
+import { jsonTextProblem } from '../common/json-text.js';
 
 /**
  * The notification data a hook call carries (docs/api.md, Webhook URLs): its JSON body, any JSON value, or
@@ -8,6 +9,8 @@ export function hookData(body: string): unknown {
   // A byte order mark is not JSON, but some senders' tools write one.
   const text = body.startsWith('\uFEFF') ? body.slice(1) : body;
   if (text.trim() === '') throw new InvalidInputError('the body must be JSON: any JSON value, or {"message": <any JSON>}');
+  const problem = jsonTextProblem(text);
+  if (problem !== undefined) throw new InvalidInputError(`the body cannot be taken: ${problem}`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -46,7 +46,7 @@ class HeldNotifications extends NotificationsService {
 /** A connection that records the counts sent to it. */
 function recordingConnection(): DeviceConnection & { counts: number[] } {
   const counts: number[] = [];
-  return { counts, send: ({ frame }) => counts.push((frame as CountFrame).newNotificationCountChanged), close: () => undefined };
+  return { counts, bufferedBytes: 0, send: ({ frame }) => counts.push((frame as CountFrame).newNotificationCountChanged), close: () => undefined };
 }
 
 describe('CountPusher', () => {

@@ -118,7 +118,7 @@ export class CountPusher implements OnModuleInit, OnModuleDestroy {
     this.lastSent.set(userId, count);
     // One frame for all of the user's connections: its JSON is made once, however many sockets send it.
     const frame = new OutgoingFrame({ newNotificationCountChanged: count });
-    for (const connection of connections) connection.send(frame);
+    for (const connection of connections) this.registry.send(connection, frame);
     this.metrics?.framesSent.inc({ type: 'newNotificationCountChanged' }, connections.size);
   }
 }

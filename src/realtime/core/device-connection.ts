@@ -10,6 +10,8 @@ export type Transport = 'websocket' | 'sse';
  */
 export interface DeviceConnection {
   send(frame: OutgoingFrame): void;
+  /** What was sent and not yet taken by the peer (its network, its reading): held in our memory. */
+  readonly bufferedBytes: number;
   /** Ends the connection; `code` is the WebSocket close code (4001 when dropped, docs/protocol.md). */
   close(code: number, reason: string): void;
 }

@@ -1,3 +1,4 @@
+import { jsonTextProblem } from '../../common/json-text.js';
 import type { DeviceRequest, DeviceRequests, RequestId, RequestName } from './frames.js';
 
 export const DEFAULT_LIMIT = 100;
@@ -56,6 +57,8 @@ const BARE_REQUEST = 'unseenNotificationDataRequest';
 
 /** Parses one device frame's text; throws DeviceRequestError saying what is wrong. */
 export function parseDeviceRequest(text: string): DeviceRequest {
+  const problem = jsonTextProblem(text);
+  if (problem !== undefined) throw new DeviceRequestError(`the frame cannot be taken: ${problem}`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -61,9 +61,12 @@ export interface CountFrame {
   newNotificationCountChanged: number;
 }
 
-/** `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later. */
+/**
+ * `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later;
+ * `rate_limited`: over the connection's request rate, slow down.
+ */
 export interface ErrorFrame {
-  error: { code: 'bad_request' | 'internal_error'; message: string };
+  error: { code: 'bad_request' | 'internal_error' | 'rate_limited'; message: string };
   requestId?: RequestId;
 }
 

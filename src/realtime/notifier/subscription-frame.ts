@@ -1,3 +1,4 @@
+import { jsonTextProblem } from '../../common/json-text.js';
 import { isUserId } from '../../common/user-id.js';
 
 /** What a `/subscribe_to_events` client asks for in its first frame: `{"access_id", "timestamp"}`. */
@@ -11,6 +12,8 @@ const MAX_EPOCH_MS = 8.64e15;
 
 /** The subscription, or what is wrong with the frame (sent as the close reason). */
 export function parseSubscription(text: string): Subscription | { problem: string } {
+  const problem = jsonTextProblem(text);
+  if (problem !== undefined) return { problem };
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -5,6 +5,9 @@ import type { OutgoingFrame } from '../core/outgoing-frame.js';
 /** The last event of a stream the server ends; its data is `{"code", "reason"}` with WebSocket's close codes. */
 export const CLOSE_EVENT = 'close';
 
+/** How long an ended stream's peer has to take its last events before the connection is cut. */
+const END_GRACE_MS = 2_000;
+
 const HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   // no-transform: a proxy must not compress the stream, which would hold events back.
@@ -23,6 +26,10 @@ export class SseStream implements DeviceConnection {
     private readonly response: ServerResponse,
     private lastEventId: number,
   ) {}
+
+  get bufferedBytes(): number {
+    return this.response.writableLength;
+  }
 
   get ended(): boolean {
     return this.response.writableEnded || this.response.destroyed;
@@ -49,6 +56,10 @@ export class SseStream implements DeviceConnection {
     if (this.ended) return;
     this.event(CLOSE_EVENT, { code, reason });
     this.response.end();
+    // A peer that does not read would hold the stream (and what it buffered) open.
+    setTimeout(() => {
+      if (!this.response.writableFinished) this.response.destroy();
+    }, END_GRACE_MS).unref();
   }
 
   private event(name: string, data: unknown): void {

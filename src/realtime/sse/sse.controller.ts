@@ -29,10 +29,12 @@ export class SseController {
     if (!acceptsEventStream(request)) {
       throw new HttpException('GET /subscribe is a WebSocket upgrade, or Server-Sent Events with Accept: text/event-stream', HttpStatus.NOT_ACCEPTABLE);
     }
+    const refused = this.transport.refusal(userId);
+    if (refused !== undefined) throw new HttpException(refused.message, refused.status);
     this.transport.open(userId, request, response);
   }
 
-  /** The answer frame is the body: 200, or 400 for a bad_request error frame, 500 for internal_error. */
+  /** The answer frame is the body: 200, or 400 for a bad_request error frame, 429 for rate_limited, 500 for internal_error. */
   @Post('requests')
   @ApiBody({ description: 'one device-protocol request, as a WebSocket frame would carry it (any Content-Type)', schema: {}, examples: { unseen: { value: { unseenNotificationDataRequest: { limit: 50 }, requestId: 1 } } } })
   @ApiOkResponse({ description: 'the answer frame, e.g. {"newNotificationData": [...], "requestId": 1}' })
@@ -50,5 +52,5 @@ function acceptsEventStream(request: IncomingMessage): boolean {
 
 function statusOf(frame: AnswerFrame | ErrorFrame): number {
   if (!('error' in frame)) return HttpStatus.OK;
-  return frame.error.code === 'bad_request' ? HttpStatus.BAD_REQUEST : HttpStatus.INTERNAL_SERVER_ERROR;
+  return { bad_request: HttpStatus.BAD_REQUEST, rate_limited: HttpStatus.TOO_MANY_REQUESTS, internal_error: HttpStatus.INTERNAL_SERVER_ERROR }[frame.error.code];
 }

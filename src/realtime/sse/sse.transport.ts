@@ -3,7 +3,9 @@ import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/com
 import { AppConfig } from '../../config/app-config.js';
 import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
-import { DeviceRegistry } from '../core/device-registry.js';
+import { DeviceRegistry, type Refusal } from '../core/device-registry.js';
+import { rateLimitedFrame, type RequestRate } from '../core/request-limits.js';
+import { TokenBuckets } from '../../webhooks/token-buckets.js';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
 import { Rounds } from '../core/rounds.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -23,6 +25,8 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
   private readonly streams = new Set<SseStream>();
   /** Each stream's comment in its own slice of the interval, as WebSocket pings are sent. */
   private readonly heartbeat: Rounds<SseStream>;
+  private readonly requestRate: RequestRate;
+  private readonly requestLimits: TokenBuckets;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -32,6 +36,8 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.heartbeat = new Rounds(Math.min(config.heartbeatIntervalMs, MAX_SSE_HEARTBEAT_MS), (stream) => stream.heartbeat());
+    this.requestRate = { perSecond: config.deviceRequestRatePerSecond, burst: config.deviceRequestBurst };
+    this.requestLimits = new TokenBuckets(this.requestRate);
   }
 
   onModuleInit(): void {
@@ -60,9 +66,17 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     this.pusher.markDirty(userId);
   }
 
-  /** A request of the device protocol, as one WebSocket frame would carry it. */
+  /** Whether the user may open one more stream here (the registry's caps). */
+  refusal(userId: string): Refusal | undefined {
+    return this.registry.refusal(userId);
+  }
+
+  /**
+   * A request of the device protocol, as one WebSocket frame would carry it. Its requests come
+   * on separate HTTP requests, not on the stream: the user's, not a connection's, are limited.
+   */
   async answer(userId: string, text: string): Promise<AnswerFrame | ErrorFrame> {
-    const frame = await this.protocol.handle(userId, text);
+    const frame = this.requestLimits.take(userId) > 0 ? rateLimitedFrame(text, this.requestRate) : await this.protocol.handle(userId, text);
     this.metrics?.framesSent.inc({ type: Object.keys(frame)[0] });
     return frame;
   }

@@ -2,11 +2,13 @@ import type { WebSocket } from 'ws';
 
 const CLOSE_HANDSHAKE_GRACE_MS = 2_000;
 
-/**
- * 1001 tells a device the server is going away, so it reconnects (to another instance) at once.
- * One that doesn't complete the closing handshake soon is cut, so shutdown isn't held up.
- */
-export function closeGoingAway(socket: WebSocket): void {
-  socket.close(1001, 'server shutting down');
+/** Starts the closing handshake; a peer that doesn't complete it soon is cut, so nothing waits on it. */
+export function closeWithin(socket: WebSocket, code: number, reason: string): void {
+  socket.close(code, reason);
   setTimeout(() => socket.terminate(), CLOSE_HANDSHAKE_GRACE_MS).unref();
+}
+
+/** 1001 tells a device the server is going away, so it reconnects (to another instance) at once. */
+export function closeGoingAway(socket: WebSocket): void {
+  closeWithin(socket, 1001, 'server shutting down');
 }

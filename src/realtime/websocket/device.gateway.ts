@@ -7,7 +7,8 @@ import { AppConfig } from '../../config/app-config.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
-import { DeviceRegistry } from '../core/device-registry.js';
+import { DeviceRegistry, POLICY_CLOSE } from '../core/device-registry.js';
+import { rateLimitedFrame, RequestLimiter, type RequestRate } from '../core/request-limits.js';
 import { MAX_FRAME_BYTES } from '../core/frames.js';
 import { OutgoingFrame } from '../core/outgoing-frame.js';
 import { Heartbeat } from './heartbeat.js';
@@ -25,6 +26,7 @@ import { WebSocketConnection } from './websocket-connection.js';
 export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayConnection<WebSocket>, OnModuleDestroy {
   private readonly upgrades: UpgradeAuthentication;
   private readonly heartbeat: Heartbeat;
+  private readonly requestRate: RequestRate;
 
   constructor(
     authenticator: DeviceAuthenticator,
@@ -34,8 +36,9 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
     config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {
-    this.upgrades = new UpgradeAuthentication(authenticator);
+    this.upgrades = new UpgradeAuthentication(authenticator, (userId) => registry.refusal(userId));
     this.heartbeat = new Heartbeat(registry, config.heartbeatIntervalMs);
+    this.requestRate = { perSecond: config.deviceRequestRatePerSecond, burst: config.deviceRequestBurst };
   }
 
   afterInit(server: WebSocketServer): void {
@@ -63,15 +66,24 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
     this.registry.add(connection, userId);
     this.heartbeat.watch(connection);
     socket.once('close', () => this.registry.remove(connection));
-    socket.on('message', (data) => void this.answer(connection, userId, data));
+    const limiter = new RequestLimiter(this.requestRate);
+    socket.on('message', (data) => {
+      const verdict = limiter.take();
+      if (verdict === 'answer') return void this.answer(connection, userId, data);
+      if (socket.readyState !== WebSocket.OPEN) return;
+      if (verdict === 'refuse') return this.registry.send(connection, new OutgoingFrame(rateLimitedFrame(textOf(data), this.requestRate)));
+      this.registry.remove(connection);
+      connection.close(POLICY_CLOSE, 'too many requests');
+    });
     // The first frame a device receives is its count as the database has it.
     this.pusher.markDirty(userId);
   }
 
   private async answer(connection: WebSocketConnection, userId: string, data: RawData): Promise<void> {
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
     const frame = new OutgoingFrame(await this.protocol.handle(userId, textOf(data)));
     if (connection.socket.readyState !== WebSocket.OPEN) return;
-    connection.send(frame);
+    this.registry.send(connection, frame);
     this.metrics?.framesSent.inc({ type: frame.entry[0] });
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { WebSocketServer } from 'ws';
 import type { DeviceAuthenticator } from '../../auth/device-authenticator.js';
+import type { Refusal } from '../core/device-registry.js';
 
 type VerifyDone = (verified: boolean, status?: number, message?: string) => void;
 
@@ -12,13 +13,19 @@ type VerifyDone = (verified: boolean, status?: number, message?: string) => void
 export class UpgradeAuthentication {
   private readonly users = new WeakMap<IncomingMessage, string>();
 
-  constructor(private readonly authenticator: DeviceAuthenticator) {}
+  /** `refusal` says whether the authenticated user may open one more connection (the registry's caps). */
+  constructor(
+    private readonly authenticator: DeviceAuthenticator,
+    private readonly refusal: (userId: string) => Refusal | undefined = () => undefined,
+  ) {}
 
   /** Called from the gateway's afterInit: it needs the injected authenticator. */
   install(server: WebSocketServer): void {
     server.options.verifyClient = ({ req }: { req: IncomingMessage }, done: VerifyDone) => {
       void this.authenticator.authenticate(req).then((result) => {
         if (!result.ok) return done(false, result.status, result.message);
+        const refused = this.refusal(result.userId);
+        if (refused !== undefined) return done(false, refused.status, refused.message);
         this.users.set(req, result.userId);
         done(true);
       });
