@@ -79,7 +79,7 @@ describe('the demo inbox in Chromium, whoever opens it', () => {
     expect(await page.textContent('#auth-note')).toMatch(/did not recognise this browser/);
     // The page's own request asked; its connection came with the demo user's ticket.
     expect(delegate.requests.length).toBe(asked + 1);
-    expect(websockets).toEqual([expect.stringMatching(/\/subscribe\?connectionId=[\w-]{36}$/)]);
+    expect(websockets).toEqual([expect.stringMatching(/\/subscribe\?connectionId=[\w-]{36}&protocol=2$/)]);
 
     // Already seen: the inbox's history.
     await postNotification(delegated, user, { title: 'Welcome to your inbox', body: 'Notifications stay here until you have seen them.' });
@@ -112,7 +112,7 @@ describe('the demo inbox in Chromium, whoever opens it', () => {
     const { page, problems, websockets } = await open(`${delegated.baseUrl}/demo`);
     await waitForText(page, '#status', 'live · WebSocket');
     expect(await page.textContent('#who')).toBe(user);
-    expect(websockets).toEqual([expect.stringMatching(/\/subscribe$/)]);
+    expect(websockets).toEqual([expect.stringMatching(/\/subscribe\?protocol=2$/)]);
     expect(delegate.lastRequest?.headers.cookie).toBe('session=s3cret');
 
     await postNotification(delegated, user, { title: 'For the signed-in user' });

@@ -25,13 +25,13 @@ describe('device connections (docs/protocol.md)', () => {
   afterEach(() => devices.splice(0).forEach((device) => device.close()));
   afterAll(() => pns.close());
 
-  it('sends the count stored in the database as the first frame', async () => {
+  it('sends the count stored in the database, with the inbox version it is as of, as the first frame', async () => {
     const user = newUser();
     for (const n of [1, 2, 3]) await postNotification(pns, user, { n });
     const device = await connectDevice(pns, user);
     devices.push(device);
-    expect(await device.nextFrame(() => true, { since: 0 })).toEqual({ newNotificationCountChanged: 3 });
-    expect(device.frames[0]).toEqual({ newNotificationCountChanged: 3 });
+    expect(await device.nextFrame(() => true, { since: 0 })).toEqual({ newNotificationCountChanged: 3, version: 3 });
+    expect(device.frames[0]).toEqual({ newNotificationCountChanged: 3, version: 3 });
   });
 
   it("pushes a user's new count to each of its devices and to no one else's", async () => {
@@ -45,7 +45,10 @@ describe('device connections (docs/protocol.md)', () => {
     // Announced after A's: a frame for B caused by A's notification would come before this one.
     await postNotification(pns, userB, { hello: 'b' });
     await deviceOfB.waitForCount(1);
-    expect(deviceOfB.frames).toEqual([{ newNotificationCountChanged: 0 }, { newNotificationCountChanged: 1 }]);
+    expect(deviceOfB.frames).toEqual([
+      { newNotificationCountChanged: 0, version: 0 },
+      { newNotificationCountChanged: 1, version: 1 },
+    ]);
   });
 
   describe('unseenNotificationDataRequest', () => {
@@ -161,7 +164,7 @@ describe('device connections (docs/protocol.md)', () => {
     expect(device.socket.readyState).toBe(WebSocket.OPEN);
     expect(device.closeCode).toBeUndefined();
     expect(await unseenCount(pns, user)).toBe(2);
-    expect(device.frames.filter((frame) => 'newNotificationCountChanged' in frame)).toEqual([{ newNotificationCountChanged: 2 }]);
+    expect(device.frames.filter((frame) => 'newNotificationCountChanged' in frame)).toEqual([{ newNotificationCountChanged: 2, version: expect.any(Number) }]);
     // Still served after all that.
     const answer = await device.request({ unseenNotificationDataRequest: {} });
     expect((answer.newNotificationData as Frame[]).map((item) => item.notification_data)).toEqual([2, 1]);

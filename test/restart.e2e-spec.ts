@@ -53,7 +53,7 @@ async function expectNothingLost(server: ServerProcess, userId: string, acknowle
   // The count a reconnecting device hears first is the database's, not anything remembered.
   const device = await connectDevice(server, userId);
   const first = await device.nextFrame(() => true, { since: 0 });
-  expect(first).toEqual({ newNotificationCountChanged: stored.size });
+  expect(first).toEqual({ newNotificationCountChanged: stored.size, version: expect.any(Number) });
   device.close();
 }
 

@@ -130,7 +130,7 @@ describe('webhook URLs', () => {
 
       const answer = await ownerDevice.request({ unseenNotificationDataRequest: {} });
       expect((answer.newNotificationData as Frame[]).map((item) => item.notification_data)).toEqual([{ title: 'Build failed', build: 42 }]);
-      expect(otherDevice.frames).toEqual([{ newNotificationCountChanged: 0 }]);
+      expect(otherDevice.frames).toEqual([{ newNotificationCountChanged: 0, version: expect.any(Number) }]);
       expect(await unseenCount(pns, other)).toBe(0);
     });
 

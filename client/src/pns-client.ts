@@ -30,6 +30,51 @@ export interface Item {
   /** Present once seen. */
   seen_date?: string;
   category?: string;
+  /** Each present only when set. */
+  read_date?: string;
+  archive_date?: string;
+  update_date?: string;
+  expire_date?: string;
+  key?: string;
+}
+
+export interface CategoryCounts {
+  unseen: number;
+  unread: number;
+  total: number;
+}
+
+/** The user's counts as of `version`, over notifications not archived; `categories` lists those with any. */
+export interface Counts extends CategoryCounts {
+  version: number;
+  categories: Record<string, CategoryCounts>;
+}
+
+export type ChangeType = 'created' | 'updated' | 'seen' | 'read' | 'unread' | 'archived' | 'unarchived' | 'snoozed' | 'unsnoozed' | 'deleted' | 'expired';
+
+/** One change of the user's inbox, the step to `version` (pns's docs/protocol.md, Protocol 2). */
+export interface Change {
+  version: number;
+  type: ChangeType;
+  at: string;
+  ids: string[];
+  /** For created, updated and unsnoozed: those of `ids` that still exist, as they are now. */
+  items?: Item[];
+}
+
+export type MarkSet = 'seen' | 'read' | 'unread' | 'archived' | 'unarchived';
+
+/** Which notifications a mark applies to: these ids, those a filter matches, or all. */
+export type MarkSelector =
+  | string[]
+  | { ids: string[] }
+  | { filter: { category?: string | string[]; createdBefore?: string | Date; state?: string } }
+  | { all: true };
+
+export interface MarkResult {
+  /** How many notifications' mark actually changed. */
+  updated: number;
+  counts: Counts;
 }
 
 /** A capability URL that notifies this user (pns's docs/api.md, Webhook URLs). */
@@ -41,6 +86,15 @@ export interface Webhook {
 export interface ClientEvents {
   /** The user's unseen count, first on connecting and again on every change. */
   count: number;
+  /** The user's counts, first on connecting and again after every change (coalesced under bursts). */
+  counts: Counts;
+  /** Every change of the user's inbox, in version order, none skipped, also across reconnections. */
+  change: Change;
+  /**
+   * pns no longer keeps the changes since the client's last version (it was away longer than
+   * the change retention): reload what you show; new counts follow at once.
+   */
+  resync: { version: number };
   open: { transport: TransportName };
   /** A connection ended; `reconnecting` false means the client has stopped for good. */
   close: { code: number; reason: string; reconnecting: boolean };
@@ -51,6 +105,8 @@ export interface ClientEvents {
 export interface PnsClient {
   /** The latest unseen count (0 until the first arrives). */
   readonly count: number;
+  /** The latest counts (all 0, version 0, until the first arrive). */
+  readonly counts: Counts;
   /** The transport of the open connection, if one is open. */
   readonly transport: TransportName | undefined;
   readonly state: 'connecting' | 'open' | 'closed';
@@ -62,6 +118,10 @@ export interface PnsClient {
   fetchSeen(receivedAfter: Date | string, limit?: number): Promise<Item[]>;
   /** A webhook URL that notifies this user. */
   requestWebhook(): Promise<Webhook>;
+  /** Sets a mark on the selected notifications; every device of the user hears the change. */
+  mark(set: MarkSet, selector: MarkSelector): Promise<MarkResult>;
+  /** The counts as pns has them now. */
+  fetchCounts(): Promise<Counts>;
   /** Closes the connection for good; pending requests reject with code `closed`. */
   close(): void;
 }
@@ -125,12 +185,17 @@ interface Pending {
 }
 
 class Client implements PnsClient {
-  count = 0;
+  counts: Counts = { version: 0, unseen: 0, unread: 0, total: 0, categories: {} };
   state: PnsClient['state'] = 'connecting';
+  /** The version of the last change, counts or resync received: a reconnection resumes after it. */
+  private version: number | undefined;
   private connection: Connection | undefined;
   private opened = false;
   private readonly listeners: { [E in keyof ClientEvents]: Set<(value: ClientEvents[E]) => void> } = {
     count: new Set(),
+    counts: new Set(),
+    change: new Set(),
+    resync: new Set(),
     open: new Set(),
     close: new Set(),
     error: new Set(),
@@ -150,6 +215,10 @@ class Client implements PnsClient {
     this.auto = (options.transport ?? 'auto') === 'auto';
     this.preferred = options.transport === 'sse' ? 'sse' : 'websocket';
     this.connect(this.preferred, this.auto);
+  }
+
+  get count(): number {
+    return this.counts.unseen;
   }
 
   get transport(): TransportName | undefined {
@@ -177,6 +246,15 @@ class Client implements PnsClient {
     return answerField<Webhook>(await this.request({ webhookRequest: {} }), 'webhook');
   }
 
+  async mark(set: MarkSet, selector: MarkSelector): Promise<MarkResult> {
+    const target = Array.isArray(selector) ? { ids: selector } : 'filter' in selector ? { filter: filterOf(selector.filter) } : selector;
+    return answerField<MarkResult>(await this.request({ markRequest: { set, ...target } }), 'marked');
+  }
+
+  async fetchCounts(): Promise<Counts> {
+    return answerField<Counts>(await this.request({ countsRequest: {} }), 'counts');
+  }
+
   close(): void {
     if (this.state === 'closed') return;
     this.stop(1000, 'closed by the client');
@@ -190,7 +268,8 @@ class Client implements PnsClient {
       frame: (frame) => this.onFrame(frame),
       closed: (code, reason) => this.onClosed(connection, code, reason, mayFallBack),
     };
-    const connection = transport === 'websocket' ? openWebSocket(this.endpoints, events) : openEventStream(this.endpoints, events);
+    // Protocol 2, resuming after the last version seen: pns sends what was missed, in order.
+    const connection = transport === 'websocket' ? openWebSocket(this.endpoints, this.version, events) : openEventStream(this.endpoints, this.version, events);
     this.connection = connection;
   }
 
@@ -247,14 +326,32 @@ class Client implements PnsClient {
       this.emit('error', new PnsError('bad_frame', `pns sent an unexpected frame: ${String(JSON.stringify(frame)).slice(0, 200)}`));
       return;
     }
-    if (typeof frame.newNotificationCountChanged === 'number') {
-      this.count = frame.newNotificationCountChanged;
-      this.emit('count', this.count);
-      return;
+    // Pushed frames carry no requestId; an answer to countsRequest does.
+    if (frame.requestId === undefined) {
+      if (isObject(frame.change)) return this.onChange(frame.change as unknown as Change);
+      if (isObject(frame.counts)) return this.onCounts(frame.counts as unknown as Counts);
+      if (isObject(frame.resync)) return this.onResync(frame.resync as { version: number });
     }
     const pending = typeof frame.requestId === 'string' ? this.pending.get(frame.requestId) : undefined;
     if (pending) return pending.settle(frame);
     if (isObject(frame.error)) this.emit('error', errorOf(frame.error));
+  }
+
+  private onChange(change: Change): void {
+    this.version = change.version;
+    this.emit('change', change);
+  }
+
+  private onCounts(counts: Counts): void {
+    this.version = counts.version;
+    this.counts = counts;
+    this.emit('counts', counts);
+    this.emit('count', counts.unseen);
+  }
+
+  private onResync(resync: { version: number }): void {
+    this.version = resync.version;
+    this.emit('resync', resync);
   }
 
   private request(body: Frame): Promise<Frame> {
@@ -305,8 +402,8 @@ class Client implements PnsClient {
   }
 }
 
-function openWebSocket(endpoints: Endpoints, events: ConnectionEvents): Connection {
-  const socket = new WebSocket(endpoints.websocket);
+function openWebSocket(endpoints: Endpoints, since: number | undefined, events: ConnectionEvents): Connection {
+  const socket = new WebSocket(withQuery(endpoints.websocket, since === undefined ? {} : { since }));
   let closedByClient = false;
   // A proxy may hold an upgrade it will never complete.
   const timer = setTimeout(() => socket.close(), CONNECT_TIMEOUT_MS);
@@ -336,8 +433,9 @@ function openWebSocket(endpoints: Endpoints, events: ConnectionEvents): Connecti
   };
 }
 
-function openEventStream(endpoints: Endpoints, events: ConnectionEvents): Connection {
-  const source = new EventSource(endpoints.events, { withCredentials: endpoints.withCredentials });
+function openEventStream(endpoints: Endpoints, since: number | undefined, events: ConnectionEvents): Connection {
+  // EventSource sets no headers: the last version goes as ?lastEventId=, which pns reads as Last-Event-ID.
+  const source = new EventSource(withQuery(endpoints.events, since === undefined ? {} : { lastEventId: since }), { withCredentials: endpoints.withCredentials });
   let finished = false;
   const finish = (code: number, reason: string) => {
     if (finished) return;
@@ -353,9 +451,9 @@ function openEventStream(endpoints: Endpoints, events: ConnectionEvents): Connec
     events.opened();
   };
   source.onerror = () => finish(ABNORMAL_CLOSE, 'the event stream failed');
-  source.addEventListener('newNotificationCountChanged', (event) => {
-    events.frame({ newNotificationCountChanged: parseJson((event as MessageEvent).data) });
-  });
+  for (const name of ['counts', 'change', 'resync']) {
+    source.addEventListener(name, (event) => events.frame({ [name]: parseJson((event as MessageEvent).data) }));
+  }
   // How pns ends a stream for a reason (the application dropped the user: 4001).
   source.addEventListener('close', (event) => {
     const value = parseJson((event as MessageEvent).data);
@@ -398,12 +496,23 @@ function endpointsOf(options: ClientOptions): Endpoints {
   const base = new URL(options.url ?? globalThis.location.origin, globalThis.location?.href);
   const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
   const query = options.connectionId === undefined ? '' : `?connectionId=${encodeURIComponent(options.connectionId)}`;
+  const subscribe = withQuery(`/subscribe${query}`, { protocol: 2 });
   return {
-    websocket: `${root.replace(/^http/, 'ws')}/subscribe${query}`,
-    events: `${root}/subscribe${query}`,
+    websocket: `${root.replace(/^http/, 'ws')}${subscribe}`,
+    events: `${root}${subscribe}`,
     requests: `${root}/subscribe/requests${query}`,
     withCredentials: options.connectionId === undefined,
   };
+}
+
+function withQuery(url: string, parameters: Record<string, string | number>): string {
+  const query = Object.entries(parameters).map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  return query.length === 0 ? url : `${url}${url.includes('?') ? '&' : '?'}${query.join('&')}`;
+}
+
+function filterOf(filter: { category?: string | string[]; createdBefore?: string | Date; state?: string }): Record<string, unknown> {
+  const { createdBefore } = filter;
+  return createdBefore instanceof Date ? { ...filter, createdBefore: createdBefore.toISOString() } : filter;
 }
 
 function parseJson(text: string): unknown {

@@ -100,6 +100,16 @@ const DEMO_PAGE = /* html */ `<!doctype html>
   pre#curl { margin: 0; padding: 12px; border-radius: 10px; background: #1d2433; color: #e9ecef; white-space: pre-wrap; word-break: break-all; }
   .note { font-size: 13px; color: var(--muted); }
   .note code { background: #f1f3f5; padding: 1px 5px; border-radius: 5px; }
+  #items li.unread .title { font-weight: 700; }
+  #items li.unread .dot { background: var(--accent); }
+  #items li.archived { opacity: 0.55; }
+  #items li[hidden] { display: none; }
+  .actions { grid-column: 2 / 4; display: flex; gap: 6px; margin-top: 4px; }
+  #summary { display: flex; flex-wrap: wrap; align-items: center; gap: 6px; margin: 0 0 10px; font-size: 13px; color: var(--muted); }
+  .pill { display: inline-flex; align-items: center; gap: 5px; padding: 2px 9px; border-radius: 999px; background: #f1f3f5; color: #495057; font-size: 12px; font-weight: 600; }
+  .pill b { min-width: 18px; padding: 0 5px; border-radius: 999px; background: var(--accent); color: #fff; text-align: center; font-size: 11px; }
+  .pill b.zero { background: #adb5bd; }
+  label.toggle { margin-left: auto; display: inline-flex; align-items: center; gap: 5px; cursor: pointer; }
   #problem { display: none; margin: 12px 0 0; padding: 10px 12px; border-radius: 10px; background: #fff5f5; color: #c92a2a; font-size: 13px; }
 </style>
 </head>
@@ -119,9 +129,14 @@ const DEMO_PAGE = /* html */ `<!doctype html>
     <div class="row">
       <div style="flex: 1">
         <h2>Inbox</h2>
-        <p class="sub">Opening the new ones marks them seen: the badge drops on every tab.</p>
+        <p class="sub">Opening the new ones marks them seen; read and archive each one: every tab follows.</p>
       </div>
       <button class="primary" id="open" type="button" disabled>No new notifications</button>
+    </div>
+    <div id="summary">
+      <span class="pill" id="unread-pill">unread <b id="unread">0</b></span>
+      <span id="categories"></span>
+      <label class="toggle"><input type="checkbox" id="show-archived"> show archived</label>
     </div>
     <ul id="items"></ul>
     <p class="empty" id="empty">Nothing here yet. Post a notification for this user, or use the webhook on the right.</p>
@@ -160,6 +175,20 @@ const DEMO_PAGE = /* html */ `<!doctype html>
     $('open').disabled = count === 0;
     $('open').textContent = count === 0 ? 'No new notifications' : 'Open ' + count + ' new';
     document.title = (count > 0 ? '(' + count + ') ' : '') + 'pns demo inbox';
+  }
+
+  function showCounts(counts) {
+    $('unread').textContent = String(counts.unread);
+    $('unread').classList.toggle('zero', counts.unread === 0);
+    const pills = Object.entries(counts.categories).sort(([a], [b]) => a.localeCompare(b)).map(([category, count]) => {
+      const pill = element('span', 'pill category');
+      pill.dataset.category = category;
+      const number = element('b', count.unread === 0 ? 'zero' : '', String(count.unread));
+      pill.append(category, number);
+      pill.title = count.unread + ' unread, ' + count.unseen + ' new, ' + count.total + ' in all';
+      return pill;
+    });
+    $('categories').replaceChildren(...pills);
   }
 
   function showStatus(state, text) {
@@ -201,18 +230,70 @@ const DEMO_PAGE = /* html */ `<!doctype html>
     const list = $('items');
     list.replaceChildren();
     const sorted = [...items.values()].sort((a, b) => b.create_date.localeCompare(a.create_date));
+    const showArchived = $('show-archived').checked;
     for (const item of sorted) {
       const { title, body } = describe(item.notification_data);
-      const li = element('li', fresh.has(item.id) ? 'fresh' : '');
+      const classes = [fresh.has(item.id) ? 'fresh' : '', item.read_date ? 'read' : 'unread', item.archive_date ? 'archived' : ''];
+      const li = element('li', classes.filter(Boolean).join(' '));
       li.dataset.id = item.id;
+      li.hidden = Boolean(item.archive_date) && !showArchived;
       li.append(element('span', 'dot'));
       const heading = element('div', 'title', title);
       if (item.category) heading.append(element('span', 'chip', item.category));
       li.append(heading, element('span', 'meta', ago(item.create_date)));
       if (body) li.append(element('div', 'body', body));
+      const actions = element('div', 'actions');
+      actions.append(
+        action(item.read_date ? 'Mark unread' : 'Mark read', 'toggle-read', item.read_date ? 'unread' : 'read', item.id),
+        action(item.archive_date ? 'Unarchive' : 'Archive', 'toggle-archive', item.archive_date ? 'unarchived' : 'archived', item.id),
+      );
+      li.append(actions);
       list.append(li);
     }
-    $('empty').hidden = items.size > 0;
+    $('empty').hidden = [...items.values()].some((item) => showArchived || !item.archive_date);
+  }
+
+  function action(label, name, set, id) {
+    const button = element('button', 'quiet ' + name, label);
+    button.type = 'button';
+    button.addEventListener('click', () => {
+      window.pns.mark(set, [id]).catch((error) => showProblem('Could not mark it ' + set + ': ' + error.message));
+    });
+    return button;
+  }
+
+  /** What a change does to the notifications shown (docs/protocol.md, Protocol 2). */
+  function apply(change) {
+    const known = change.ids.map((id) => items.get(id)).filter(Boolean);
+    switch (change.type) {
+      case 'created':
+      case 'updated':
+      case 'unsnoozed':
+        for (const item of change.items || []) {
+          items.set(item.id, item);
+          if (!item.seen_date) fresh.add(item.id);
+        }
+        break;
+      case 'seen':
+        for (const item of known) item.seen_date = item.seen_date || change.at;
+        break;
+      case 'read':
+        for (const item of known) Object.assign(item, { read_date: change.at, seen_date: item.seen_date || change.at });
+        break;
+      case 'unread':
+        for (const item of known) delete item.read_date;
+        break;
+      case 'archived':
+        for (const item of known) Object.assign(item, { archive_date: change.at, seen_date: item.seen_date || change.at });
+        break;
+      case 'unarchived':
+        for (const item of known) delete item.archive_date;
+        break;
+      default:
+        // deleted, expired, snoozed: out of the inbox.
+        for (const id of change.ids) items.delete(id);
+    }
+    render();
   }
 
   function remember(list, isFresh) {
@@ -242,9 +323,22 @@ const DEMO_PAGE = /* html */ `<!doctype html>
     // For playing with the client from the browser's console.
     window.pns = client;
     client.on('count', showCount);
+    client.on('counts', showCounts);
+    client.on('change', apply);
+    // Away longer than pns keeps changes: start over from what it has now.
+    client.on('resync', () => {
+      items.clear();
+      fresh.clear();
+      render();
+      loadHistory(client).catch((error) => showProblem('Could not load the history: ' + error.message));
+    });
+    let loaded = false;
     client.on('open', ({ transport }) => {
       showStatus('open', 'live · ' + (transport === 'sse' ? 'SSE' : 'WebSocket'));
       showProblem('');
+      // Once: after a reconnection the client resumes, and the changes missed arrive in order.
+      if (loaded) return;
+      loaded = true;
       loadHistory(client).catch((error) => showProblem('Could not load the history: ' + error.message));
     });
     client.on('close', ({ code, reconnecting }) => {
@@ -280,6 +374,7 @@ const DEMO_PAGE = /* html */ `<!doctype html>
   } else {
     connect();
   }
+  $('show-archived').addEventListener('change', render);
   $('copy').addEventListener('click', () => navigator.clipboard.writeText($('curl').textContent));
   setInterval(render, 60 * 1000);
 </script>

@@ -10,6 +10,9 @@ const REQUEST_TYPES: Record<RequestName, true> = {
   notificationDataRequest: true,
   pushSubscribeRequest: true,
   pushUnsubscribeRequest: true,
+  countsRequest: true,
+  changesRequest: true,
+  markRequest: true,
 };
 /** A frame that is not a request at all (malformed JSON, unknown name, bad parameters). */
 export const INVALID_REQUEST = 'invalid';

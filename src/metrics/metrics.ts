@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { PrismaService } from '../database/prisma.service.js';
-import type { CountFrame, DeviceAnswers, ErrorFrame, RequestName } from '../realtime/core/frames.js';
+import type { DeviceAnswers, ErrorFrame, PushedFrame, RequestName } from '../realtime/core/frames.js';
 import type { Transport } from '../realtime/core/device-connection.js';
 import { DeviceRequestMetrics } from './device-request-metrics.js';
 import { HttpMetrics } from './http-metrics.js';
@@ -9,9 +9,14 @@ import { HttpMetrics } from './http-metrics.js';
 // The label values known up front, so that every series exists from the first scrape (a
 // series born at its first event hides that event from rate()); the compiler keeps them complete.
 const TRANSPORTS: Record<Transport, true> = { websocket: true, sse: true };
-type FrameType = keyof CountFrame | Exclude<keyof ErrorFrame, 'requestId'> | { [K in RequestName]: keyof DeviceAnswers[K] }[RequestName];
+// A frame is named by its first key (OutgoingFrame.entry); answers of several shapes name each.
+type FirstKey<T> = T extends { newNotificationCountChanged: number } ? 'newNotificationCountChanged' : T extends unknown ? Exclude<keyof T, 'requestId'> : never;
+type FrameType = FirstKey<PushedFrame> | Exclude<keyof ErrorFrame, 'requestId'> | { [K in RequestName]: FirstKey<DeviceAnswers[K]> }[RequestName];
 const FRAME_TYPES: Record<FrameType, true> = {
   newNotificationCountChanged: true,
+  counts: true,
+  change: true,
+  resync: true,
   error: true,
   newNotificationData: true,
   seenNotificationData: true,
@@ -19,6 +24,8 @@ const FRAME_TYPES: Record<FrameType, true> = {
   webhook: true,
   pushSubscription: true,
   pushUnsubscribed: true,
+  changes: true,
+  marked: true,
 };
 const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
 const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;

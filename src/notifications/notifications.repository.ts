@@ -166,16 +166,6 @@ export class NotificationsRepository {
     return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
   }
 
-  /** Users without a row are absent; `= ANY` keeps this one statement with one parameter however many users. */
-  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
-    const { rows } = await this.prisma.pool.query<{ user_id: string; unseen: number }>({
-      name: 'pns_unseen_counts',
-      text: 'SELECT user_id, unseen FROM user_inboxes WHERE user_id = ANY($1::text[])',
-      values: [userIds],
-    });
-    return new Map(rows.map((row) => [row.user_id, row.unseen]));
-  }
-
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
   markSeen(userId: string, ids: readonly string[]): Promise<number> {
     return this.markUnseenSeen(userId, Prisma.sql`id = ANY(${ids}::bigint[])`);

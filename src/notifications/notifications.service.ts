@@ -76,19 +76,9 @@ export class NotificationsService {
     return valid.length === 0 ? Promise.resolve([]) : this.repository.findByIds(userId, valid);
   }
 
-  async unseenCount(userId: string): Promise<number> {
-    return (await this.repository.unseenCount(userId)).count;
-  }
-
   /** The unseen count with the inbox version it is as of. */
   unseenCountAndVersion(userId: string): Promise<{ count: number; version: number }> {
     return this.repository.unseenCount(userId);
-  }
-
-  async unseenCounts(userIds: readonly string[]): Promise<Map<string, number>> {
-    const distinct = [...new Set(userIds)];
-    const stored = distinct.length === 0 ? new Map<string, number>() : await this.repository.unseenCounts(distinct);
-    return new Map(distinct.map((userId) => [userId, stored.get(userId) ?? 0]));
   }
 
   /**
@@ -111,7 +101,8 @@ export class NotificationsService {
   async remove(id: string): Promise<void> {
     const deleted = isNotificationId(id) ? await this.repository.delete(id) : undefined;
     if (!deleted) throw new NotFoundError(`notification ${id} not found`);
-    if (deleted.wasUnseen) this.changes.publish([deleted.userId]);
+    // Every deletion is a change of the inbox (its version moves), whether or not a count did.
+    this.changes.publish([deleted.userId]);
   }
 
   /** Newest first; those returned are now seen, and no other caller gets them. */

@@ -32,6 +32,25 @@ export class DatabaseClient {
     await this.client.query('UPDATE notifications SET created_at = $1 WHERE id = $2::bigint', [createdAt, id]);
   }
 
+  /** As if the retention job had deleted the user's changes up to `version` (the log then answers 410/resync below it). */
+  async setPrunedVersion(userId: string, version: number): Promise<void> {
+    await this.client.query('DELETE FROM inbox_changes WHERE user_id = $1 AND version <= $2', [userId, version]);
+    await this.client.query('UPDATE user_inboxes SET pruned_version = $2 WHERE user_id = $1', [userId, version]);
+  }
+
+  /** The user's counts by COUNT(*) over its notifications, not from the counters (docs/protocol.md, Counts). */
+  async countedByScan(userId: string): Promise<{ unseen: number; unread: number; total: number; categories: Record<string, { unseen: number; unread: number; total: number }> }> {
+    const { rows } = await this.client.query<{ category: string | null; is_total: boolean; unseen: number; unread: number; total: number }>(
+      `SELECT category, grouping(category) = 1 AS is_total, count(*) FILTER (WHERE seen_at IS NULL)::int AS unseen,
+         count(*) FILTER (WHERE read_at IS NULL)::int AS unread, count(*)::int AS total
+       FROM notifications WHERE user_id = $1 AND archived_at IS NULL AND snoozed_until IS NULL GROUP BY ROLLUP (category)`,
+      [userId],
+    );
+    const total = rows.find((row) => row.is_total) ?? { unseen: 0, unread: 0, total: 0 };
+    const categories = Object.fromEntries(rows.filter((row) => !row.is_total && row.category !== null).map((row) => [row.category, { unseen: row.unseen, unread: row.unread, total: row.total }]));
+    return { unseen: total.unseen, unread: total.unread, total: total.total, categories };
+  }
+
   /** One NOTIFY per payload on `channel`, as any client may send. */
   async notify(channel: string, payloads: readonly string[]): Promise<void> {
     await this.client.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [channel, payloads]);

@@ -13,6 +13,8 @@ export interface HttpProxy {
   readonly requests: readonly string[];
   /** Cuts every open connection (the browser sees a network failure), as a flaky network would. */
   dropConnections(): void;
+  /** While down, every open connection is cut and every new one too: the network is gone until set up again. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function startProxy(target: string, options: { websockets: 'refuse'
   const requests: string[] = [];
   const sockets = new Set<Socket>();
   let refusedUpgrades = 0;
+  let down = false;
   const track = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -65,7 +68,7 @@ export async function startProxy(target: string, options: { websockets: 'refuse'
     socket.on('error', () => tunnel.destroy());
     socket.on('close', () => tunnel.destroy());
   });
-  server.on('connection', track);
+  server.on('connection', (socket: Socket) => (down ? socket.destroy() : track(socket)));
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -77,6 +80,10 @@ export async function startProxy(target: string, options: { websockets: 'refuse'
     requests,
     dropConnections() {
       for (const socket of sockets) socket.destroy();
+    },
+    setDown(isDown) {
+      down = isDown;
+      if (down) for (const socket of sockets) socket.destroy();
     },
     close() {
       for (const socket of sockets) socket.destroy();

@@ -1,12 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { referenceUnexpectedError } from '../../common/error-reference.js';
-import { ConflictError, InvalidInputError } from '../../common/errors.js';
+import { ConflictError, GoneError, InvalidInputError } from '../../common/errors.js';
+import { InboxService } from '../../inbox/inbox.service.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
 import { PushSubscriptionsService } from '../../push/push-subscriptions.service.js';
 import { WebhooksService } from '../../webhooks/webhooks.service.js';
 import { DeviceRequestError, parseDeviceRequest } from './device-requests.js';
 import type { AnswerFrame, DeviceAnswers, DeviceRequest, DeviceRequests, ErrorFrame, RequestId, RequestName } from './frames.js';
+import { toChange } from './change.mapper.js';
 import { toItem } from './item.mapper.js';
 
 type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]) => Promise<DeviceAnswers[K]> };
@@ -14,15 +16,33 @@ type Handlers = { [K in RequestName]: (userId: string, params: DeviceRequests[K]
 /**
  * Answers a device's requests (docs/protocol.md, Frames) whatever carries them: the WebSocket gateway
  * calls it per frame, the SSE transport per POST. Count frames are not its business: they
- * follow from the database (publisher → NOTIFY → bus → CountPusher).
+ * follow from the database (publisher → NOTIFY → bus → InboxDelivery).
  */
 @Injectable()
 export class DeviceProtocol {
   private readonly handlers: Handlers;
 
-  constructor(notifications: NotificationsService, webhooks: WebhooksService, push: PushSubscriptionsService, @Optional() private readonly metrics?: Metrics) {
+  constructor(
+    notifications: NotificationsService,
+    inbox: InboxService,
+    webhooks: WebhooksService,
+    push: PushSubscriptionsService,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
     this.handlers = {
       webhookRequest: async (userId) => ({ webhook: await webhooks.create(userId) }),
+      countsRequest: async (userId) => ({ counts: await inbox.counts(userId) }),
+      changesRequest: async (userId, { since, limit }) => {
+        try {
+          const page = await inbox.changesSince(userId, since, limit);
+          return { changes: { changes: page.changes.map(toChange), version: page.version, hasMore: page.hasMore } };
+        } catch (error) {
+          // Not an error on the device protocol: the device reloads, as after a resync frame.
+          if (error instanceof GoneError) return { resync: { version: error.version } };
+          throw error;
+        }
+      },
+      markRequest: async (userId, target) => ({ marked: await inbox.mark(userId, target) }),
       pushSubscribeRequest: async (userId, { subscription }) => ({ pushSubscription: await push.subscribe(userId, subscription) }),
       pushUnsubscribeRequest: async (userId, { id }) => ({ pushUnsubscribed: await push.unsubscribe(userId, id) }),
       unseenNotificationDataRequest: async (userId, { limit }) => {

@@ -1,8 +1,17 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { InvalidInputError } from '../../common/errors.js';
+import { MarkBody, toMarkTarget } from '../../inbox/dto/mark.dto.js';
+import { MAX_CHANGES_PAGE, type MarkTarget } from '../../inbox/inbox.js';
 import { jsonTextProblem } from '../../common/json-text.js';
 import type { DeviceRequest, DeviceRequests, RequestId, RequestName } from './frames.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 500;
+/** A changesRequest's page size when it gives none, as GET /api/users/:userId/changes. */
+const DEFAULT_CHANGES_LIMIT = 100;
+// A version: up to 15 digits, always a safe integer.
+const MAX_VERSION = 999_999_999_999_999;
 
 /** A frame the device must fix; carries the requestId when one could be read, to echo it. */
 export class DeviceRequestError extends Error {
@@ -48,6 +57,22 @@ const PARSERS: { [K in RequestName]: (fields: Fields) => DeviceRequests[K] } = {
     if (typeof fields.id !== 'string') throw new DeviceRequestError('pushUnsubscribeRequest.id must be the id of a push subscription');
     return { id: fields.id };
   },
+  countsRequest: (fields) => {
+    onlyKnownFields('countsRequest', fields, []);
+    return {};
+  },
+  changesRequest: (fields) => {
+    onlyKnownFields('changesRequest', fields, ['since', 'limit']);
+    const { since, limit = DEFAULT_CHANGES_LIMIT } = fields;
+    if (typeof since !== 'number' || !Number.isInteger(since) || since < 0 || since > MAX_VERSION) {
+      throw new DeviceRequestError(`changesRequest.since must be a version, a non-negative integer (got ${JSON.stringify(since)})`);
+    }
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_CHANGES_PAGE) {
+      throw new DeviceRequestError(`changesRequest.limit must be an integer from 1 to ${MAX_CHANGES_PAGE} (got ${JSON.stringify(limit)})`);
+    }
+    return { since, limit };
+  },
+  markRequest: (fields) => markTargetOf(fields),
 };
 
 const REQUEST_NAMES = Object.keys(PARSERS) as RequestName[];
@@ -81,6 +106,23 @@ export function parseDeviceRequest(text: string): DeviceRequest {
   } catch (error) {
     throw error instanceof DeviceRequestError ? new DeviceRequestError(error.message, requestId) : error;
   }
+}
+
+/** The same checks as the REST body of POST /api/users/:userId/notifications/mark (MarkBody), with the same messages. */
+function markTargetOf(fields: Fields): MarkTarget {
+  const body = plainToInstance(MarkBody, fields);
+  const errors = validateSync(body, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw new DeviceRequestError(`markRequest: ${messagesOf(errors).join('; ')}`);
+  try {
+    return toMarkTarget(body);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new DeviceRequestError(`markRequest: ${error.message}`);
+    throw error;
+  }
+}
+
+function messagesOf(errors: readonly ValidationError[]): string[] {
+  return errors.flatMap((error) => [...Object.values(error.constraints ?? {}), ...messagesOf(error.children ?? [])]);
 }
 
 function requestIdOf(frame: Fields): RequestId | undefined {

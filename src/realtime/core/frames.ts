@@ -1,3 +1,7 @@
+import type { ChangeType, Counts, MarkTarget } from '../../inbox/inbox.js';
+
+export type { CategoryCounts, ChangeType, Counts } from '../../inbox/inbox.js';
+
 /**
  * The device protocol's frames (docs/protocol.md, Frames), independent of the transport that carries them:
  * the WebSocket gateway and the SSE transport send exactly these.
@@ -25,6 +29,16 @@ export interface Item {
   key?: string;
 }
 
+/** One change of a user's inbox, the step from `version - 1` to `version`. */
+export interface Change {
+  version: number;
+  type: ChangeType;
+  at: string;
+  ids: string[];
+  /** For created, updated and unsnoozed: those of `ids` that still exist, as they are now. */
+  items?: Item[];
+}
+
 /** Each request's parameters once parsed and validated, by the request's name. */
 export interface DeviceRequests {
   unseenNotificationDataRequest: { limit: number };
@@ -35,6 +49,10 @@ export interface DeviceRequests {
   /** `{"webpush": …}` or `{"fcm": …}`, checked by the push service. */
   pushSubscribeRequest: { subscription: Record<string, unknown> };
   pushUnsubscribeRequest: { id: string };
+  countsRequest: Record<string, never>;
+  changesRequest: { since: number; limit: number };
+  /** Checked as the REST body of POST /api/users/:userId/notifications/mark is. */
+  markRequest: MarkTarget;
 }
 
 /** Each request's answer, by the request's name. */
@@ -45,6 +63,10 @@ export interface DeviceAnswers {
   webhookRequest: { webhook: WebhookFrameBody };
   pushSubscribeRequest: { pushSubscription: { id: string } };
   pushUnsubscribeRequest: { pushUnsubscribed: { id: string } };
+  countsRequest: CountsFrame;
+  /** Or, when the changes after `since` are no longer kept, a resync. */
+  changesRequest: { changes: { changes: Change[]; version: number; hasMore: boolean } } | ResyncFrame;
+  markRequest: { marked: { updated: number; counts: Counts } };
 }
 
 /** A new webhook URL of the device's user (docs/api.md, Webhook URLs); the only time its secret is shown. */
@@ -57,9 +79,29 @@ export type RequestName = keyof DeviceRequests;
 
 export type DeviceRequest = { [K in RequestName]: { name: K; params: DeviceRequests[K]; requestId?: RequestId } }[RequestName];
 
+/** Protocol 1's count; over SSE only the count is written (see OutgoingFrame.sseEvent). */
 export interface CountFrame {
   newNotificationCountChanged: number;
+  version: number;
 }
+
+/** Protocol 2: the user's counts, first and after every change. */
+export interface CountsFrame {
+  counts: Counts;
+}
+
+/** Protocol 2: one change, in version order. */
+export interface ChangeFrame {
+  change: Change;
+}
+
+/** The changes after the version asked for are no longer kept: the device reloads its state. */
+export interface ResyncFrame {
+  resync: { version: number };
+}
+
+/** What delivery pushes without being asked. */
+export type PushedFrame = CountFrame | CountsFrame | ChangeFrame | ResyncFrame;
 
 /**
  * `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later;
@@ -72,4 +114,4 @@ export interface ErrorFrame {
 
 export type AnswerFrame = DeviceAnswers[RequestName] & { requestId?: RequestId };
 
-export type ServerFrame = CountFrame | AnswerFrame | ErrorFrame;
+export type ServerFrame = PushedFrame | AnswerFrame | ErrorFrame;

@@ -118,7 +118,7 @@ describe('EventStream', () => {
       const answer = await notifications.takeCreatedAfter(user, start, 2);
       expect(answer.map((record) => record.data)).toEqual(['newest unseen', 'seen']);
       expect(answer.every((record) => record.seenAt !== null)).toBe(true);
-      expect(await notifications.unseenCount(user)).toBe(1);
+      expect((await notifications.unseenCountAndVersion(user)).count).toBe(1);
       const [stillUnseen] = await notifications.takeUnseen(user, 10);
       expect(stillUnseen.id).toBe(older.id);
     });
@@ -127,7 +127,7 @@ describe('EventStream', () => {
       const user = newUser();
       const [first] = await notifications.createEach([{ userId: user, data: 'first' }]);
       expect(await notifications.takeCreatedAfter(user, first.createdAt, 10)).toEqual([]);
-      expect(await notifications.unseenCount(user)).toBe(1);
+      expect((await notifications.unseenCountAndVersion(user)).count).toBe(1);
     });
   });
 });

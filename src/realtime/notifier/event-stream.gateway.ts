@@ -62,7 +62,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
   afterInit(server: WebSocketServer): void {
     this.upgrades.install(server);
     this.heartbeat.start();
-    // An announcement lost between commit and NOTIFY (its publisher died) is caught here, as the count pusher's reconciliation does.
+    // An announcement lost between commit and NOTIFY (its publisher died) is caught here, as the inbox delivery's reconciliation does.
     this.sweepTimer = setInterval(() => this.pokeAll(), this.config.heartbeatIntervalMs).unref();
   }
 
@@ -77,7 +77,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const userId = this.upgrades.take(request);
+    const userId = this.upgrades.take(request)?.userId;
     if (userId === undefined) {
       socket.close(POLICY_VIOLATION, 'not authenticated');
       return;

@@ -10,9 +10,14 @@ const EVENT_ID = /^\d{1,15}$/;
  * ids starts over at 0: a resumed stream replays nothing, so there is nothing to get wrong.
  */
 export function resumedEventId(request: IncomingMessage): number {
-  const header = request.headers['last-event-id'];
-  const text = typeof header === 'string' ? header.trim() : queryValue(request.url, 'lastEventId');
+  const text = lastEventIdOf(request);
   return text !== undefined && EVENT_ID.test(text) ? Number(text) : 0;
+}
+
+/** The last event id the device saw, as it sent it (header, else `?lastEventId=`), trimmed. */
+export function lastEventIdOf(request: IncomingMessage): string | undefined {
+  const header = request.headers['last-event-id'];
+  return typeof header === 'string' ? header.trim() : queryValue(request.url, 'lastEventId');
 }
 
 function queryValue(url = '', name: string): string | undefined {

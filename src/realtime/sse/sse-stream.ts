@@ -17,15 +17,26 @@ const HEADERS = {
 };
 
 /**
+ * How a stream numbers its events: protocol 1 counts them from where the device left off;
+ * protocol 2 gives each event the version it brings the device to, so Last-Event-ID resumes
+ * the change stream (docs/protocol.md, Protocol 2).
+ */
+export type EventIds = { counted: number } | 'versions';
+
+/**
  * One device's Server-Sent Events stream (docs/protocol.md, Server-Sent Events): each server frame is one event,
- * named by the frame's key, with the key's value as its JSON data, and an id one above the
- * previous. Every write goes straight to the socket: nothing is buffered here.
+ * named by the frame's key, with the key's value as its JSON data (OutgoingFrame.sseEvent).
+ * Every write goes straight to the socket: nothing is buffered here.
  */
 export class SseStream implements DeviceConnection {
+  private lastEventId: number | undefined;
+
   constructor(
     private readonly response: ServerResponse,
-    private lastEventId: number,
-  ) {}
+    ids: EventIds,
+  ) {
+    this.lastEventId = ids === 'versions' ? undefined : ids.counted;
+  }
 
   get bufferedBytes(): number {
     return this.response.writableLength;
@@ -42,8 +53,8 @@ export class SseStream implements DeviceConnection {
   }
 
   send(frame: OutgoingFrame): void {
-    const [name, value] = frame.entry;
-    this.event(name, value);
+    const { name, data, version } = frame.sseEvent;
+    this.event(name, data, version);
   }
 
   /** A comment line: keeps proxies from timing the stream out, and finds dead peers by failing. */
@@ -62,9 +73,11 @@ export class SseStream implements DeviceConnection {
     }, END_GRACE_MS).unref();
   }
 
-  private event(name: string, data: unknown): void {
+  /** Without an id (protocol 2's close event), the device keeps the last one it saw. */
+  private event(name: string, data: unknown, version?: number): void {
+    const id = this.lastEventId === undefined ? version : ++this.lastEventId;
     // JSON.stringify escapes line breaks, so the data is always one `data:` line.
-    this.write(`id: ${++this.lastEventId}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.write(`${id === undefined ? '' : `id: ${id}\n`}event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 
   private write(text: string): void {

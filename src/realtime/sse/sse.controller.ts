@@ -3,6 +3,8 @@ import { Controller, Get, HttpException, HttpStatus, Post, Req, Res, UseGuards }
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
+import { SubscriptionError, subscriptionOf, type Subscription } from '../core/subscription.js';
+import { lastEventIdOf } from './last-event-id.js';
 import { DeviceAuthGuard, DeviceUserId } from './device-auth.guard.js';
 import { SseTransport } from './sse.transport.js';
 import { TextBody } from '../../http/text-body.middleware.js';
@@ -31,7 +33,7 @@ export class SseController {
     }
     const refused = this.transport.refusal(userId);
     if (refused !== undefined) throw new HttpException(refused.message, refused.status);
-    this.transport.open(userId, request, response);
+    this.transport.open(userId, subscriptionIn(request), request, response);
   }
 
   /** The answer frame is the body: 200, or 400 for a bad_request error frame, 429 for rate_limited, 500 for internal_error. */
@@ -43,6 +45,16 @@ export class SseController {
     const frame = await this.transport.answer(userId, body);
     response.status(statusOf(frame));
     return frame;
+  }
+}
+
+/** `?protocol=` and `?since=`, or Last-Event-ID (docs/protocol.md, Protocol 2); a bad value is 400. */
+function subscriptionIn(request: IncomingMessage): Subscription {
+  try {
+    return subscriptionOf(request.url, lastEventIdOf(request));
+  } catch (error) {
+    if (error instanceof SubscriptionError) throw new HttpException(error.message, HttpStatus.BAD_REQUEST);
+    throw error;
   }
 }
 

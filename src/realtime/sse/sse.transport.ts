@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config.js';
-import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
 import { DeviceRegistry, type Refusal } from '../core/device-registry.js';
+import { InboxDelivery } from '../core/inbox-delivery.js';
 import { rateLimitedFrame, type RequestRate } from '../core/request-limits.js';
+import type { Subscription } from '../core/subscription.js';
 import { TokenBuckets } from '../../webhooks/token-buckets.js';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
 import { Rounds } from '../core/rounds.js';
@@ -30,7 +31,7 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly registry: DeviceRegistry,
-    private readonly pusher: CountPusher,
+    private readonly delivery: InboxDelivery,
     private readonly protocol: DeviceProtocol,
     config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
@@ -53,17 +54,17 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  /** Serves an authenticated device's stream; its first event is the count as the database has it. */
-  open(userId: string, request: IncomingMessage, response: ServerResponse): void {
+  /** Serves an authenticated device's stream; its first events are its inbox as the database has it. */
+  open(userId: string, subscription: Subscription, request: IncomingMessage, response: ServerResponse): void {
     // The device may have gone while it was being authenticated.
     if (request.socket.destroyed) return;
-    const stream = new SseStream(response, resumedEventId(request));
+    const stream = new SseStream(response, subscription.protocol === 2 ? 'versions' : { counted: resumedEventId(request) });
     stream.open();
     this.streams.add(stream);
     this.heartbeat.add(stream);
     this.registry.add(stream, userId, 'sse');
     response.once('close', () => this.unregister(stream));
-    this.pusher.markDirty(userId);
+    this.delivery.connected(stream, userId, subscription);
   }
 
   /** Whether the user may open one more stream here (the registry's caps). */

@@ -5,10 +5,11 @@ import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { DeviceAuthenticator } from '../../auth/device-authenticator.js';
 import { AppConfig } from '../../config/app-config.js';
 import { Metrics } from '../../metrics/metrics.js';
-import { CountPusher } from '../core/count-pusher.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
 import { DeviceRegistry, POLICY_CLOSE } from '../core/device-registry.js';
+import { InboxDelivery } from '../core/inbox-delivery.js';
 import { rateLimitedFrame, RequestLimiter, type RequestRate } from '../core/request-limits.js';
+import { subscriptionOf } from '../core/subscription.js';
 import { MAX_FRAME_BYTES } from '../core/frames.js';
 import { OutgoingFrame } from '../core/outgoing-frame.js';
 import { Heartbeat } from './heartbeat.js';
@@ -31,12 +32,12 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
   constructor(
     authenticator: DeviceAuthenticator,
     private readonly registry: DeviceRegistry,
-    private readonly pusher: CountPusher,
+    private readonly delivery: InboxDelivery,
     private readonly protocol: DeviceProtocol,
     config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {
-    this.upgrades = new UpgradeAuthentication(authenticator, (userId) => registry.refusal(userId));
+    this.upgrades = new UpgradeAuthentication(authenticator, (url) => subscriptionOf(url), (userId) => registry.refusal(userId));
     this.heartbeat = new Heartbeat(registry, config.heartbeatIntervalMs);
     this.requestRate = { perSecond: config.deviceRequestRatePerSecond, burst: config.deviceRequestBurst };
   }
@@ -56,12 +57,13 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
   }
 
   handleConnection(socket: WebSocket, request: IncomingMessage): void {
-    const userId = this.upgrades.take(request);
-    if (userId === undefined) {
+    const upgrade = this.upgrades.take(request);
+    if (upgrade === undefined) {
       // Unreachable while verifyClient is installed; never serve an unauthenticated socket.
       socket.close(1008, 'not authenticated');
       return;
     }
+    const { userId, subscription } = upgrade;
     const connection = new WebSocketConnection(socket);
     this.registry.add(connection, userId);
     this.heartbeat.watch(connection);
@@ -75,8 +77,8 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
       this.registry.remove(connection);
       connection.close(POLICY_CLOSE, 'too many requests');
     });
-    // The first frame a device receives is its count as the database has it.
-    this.pusher.markDirty(userId);
+    // The first frames a device receives are its inbox as the database has it.
+    this.delivery.connected(connection, userId, subscription);
   }
 
   private async answer(connection: WebSocketConnection, userId: string, data: RawData): Promise<void> {
