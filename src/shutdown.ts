@@ -6,6 +6,8 @@ import { DeviceRegistry } from './realtime/core/device-registry.js';
 
 /** The longest devices take to leave; a shorter SHUTDOWN_TIMEOUT gets a quarter of it. */
 const MAX_DEVICE_DRAIN_MS = 5_000;
+/** The longest kept-alive clients get to take their 503 and leave before their connections close. */
+const MAX_CONNECTION_GRACE_MS = 1_000;
 
 /**
  * What SIGTERM does, in order (docs/operations.md, Shutdown): refuse new work at once (readiness
@@ -18,7 +20,7 @@ export async function drainAndClose(app: INestApplication, drain: HttpDrain, shu
   drain.start(server);
   await closeDevicesInSlices(app.get(DeviceRegistry), Math.min(MAX_DEVICE_DRAIN_MS, shutdownTimeoutMs / 4));
   await drain.idle();
-  // Nothing is in flight: a connection left has not finished sending a request, which would be refused.
-  server.closeAllConnections();
+  // Nothing is in flight: a connection left is idle, or has not finished sending a request.
+  await drain.closeRemaining(server, Math.min(MAX_CONNECTION_GRACE_MS, shutdownTimeoutMs / 10));
   await app.close();
 }

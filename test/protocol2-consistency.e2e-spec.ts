@@ -1,11 +1,13 @@
 import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
-import { createTestDatabase } from './support/database';
+import { RetentionService } from '../src/retention/retention.service';
+import { createTestDatabase, databaseNow } from './support/database';
 import { DatabaseClient } from './support/database-client';
 import { postNotification } from './support/devices';
 import { newUser } from './support/factories';
 import { countsOf, InboxDevice, markVia } from './support/inbox-devices';
+import { clockPasses } from './support/waiters';
 
 const WRITING_MS = 3_000;
 
@@ -20,6 +22,7 @@ const range = (from: number, to: number) => Array.from({ length: Math.max(0, to 
 describe('protocol 2 across instances: exact counts, every change once, resume', () => {
   let a: RunningApp;
   let b: RunningApp;
+  let databaseUrl: string;
   let database: DatabaseClient;
   const open: InboxDevice[] = [];
   const connect = async (pns: RunningApp, userId: string, transport: 'websocket' | 'sse', options: { since?: number } = {}) => {
@@ -29,7 +32,7 @@ describe('protocol 2 across instances: exact counts, every change once, resume',
   };
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
+    databaseUrl = await createTestDatabase();
     [a, b] = await Promise.all([startApp(databaseUrl), startApp(databaseUrl)]);
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -121,6 +124,27 @@ describe('protocol 2 across instances: exact counts, every change once, resume',
     const kept = await connect(a, user, transport, { since: 3 });
     await kept.waitForVersion(6);
     expect(kept.trace).toEqual(['change 4', 'change 5', 'change 6', 'counts 6']);
+  });
+
+  it('after a retention pass dropped the changes older than CHANGE_RETENTION, a device resuming from before them gets resync', async () => {
+    const retaining = await startApp(databaseUrl, { CHANGE_RETENTION: '1s' });
+    try {
+      const user = newUser();
+      for (let n = 0; n < 3; n += 1) await postNotification(a, user, n);
+      const page = await request(a.baseUrl).get(`/api/users/${user}/changes`).query({ since: 2 }).set(auth).expect(200);
+      const lastAt = Date.parse((page.body as { changes: { at: string }[] }).changes[0].at);
+      // Every change is older than CHANGE_RETENTION by the database's clock.
+      await clockPasses(new Date(lastAt + 1000), () => databaseNow(databaseUrl));
+      await retaining.app.get(RetentionService).runPass();
+      await request(a.baseUrl).get(`/api/users/${user}/changes`).query({ since: 1 }).set(auth).expect(410);
+
+      const device = await connect(b, user, 'sse', { since: 1 });
+      await device.waitForVersion(3);
+      expect(device.trace).toEqual(['resync 3', 'counts 3']);
+      expect(device.events[0].id).toBe('3');
+    } finally {
+      await retaining.close();
+    }
   });
 
   it('a since ahead of the user version is answered with resync to the current version', async () => {

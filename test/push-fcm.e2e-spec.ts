@@ -58,6 +58,18 @@ describe('FCM', () => {
     await pollUntil(() => subscriptionsOf(user), (items) => items.length === 0, 'the token deleted');
   });
 
+  it('retries a message FCM answers 503 or 429 no sooner than its Retry-After', async () => {
+    const user = newUser();
+    const { token } = await subscribe(user);
+    fcm.overload(token, { status: 503, retryAfter: '1' }, { status: 429, retryAfter: '1' });
+    await postNotification(pns, user, 'when FCM is back');
+    await fcm.waitFor(() => fcm.messagesTo(token).some((message) => message.status === 200), 'the delivered message');
+    const [unavailable, throttled, delivered] = fcm.messagesTo(token);
+    expect([unavailable.status, throttled.status, delivered.status]).toEqual([503, 429, 200]);
+    expect(throttled.at - unavailable.at).toBeGreaterThanOrEqual(1_000);
+    expect(delivered.at - throttled.at).toBeGreaterThanOrEqual(1_000);
+  });
+
   it('refreshes its access token once when FCM answers 401, and delivers', async () => {
     const user = newUser();
     const { token } = await subscribe(user);

@@ -191,11 +191,11 @@ export class NotificationsRepository {
     return rowCount ?? 0;
   }
 
-  /** The deleted notification's user, and whether its deletion changed that user's unseen count. */
-  async delete(id: string): Promise<{ userId: string; wasUnseen: boolean } | undefined> {
-    const { rows: [deleted] } = await this.prisma.query<{ user_id: string; was_unseen: boolean }>(Prisma.sql`
-      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id, seen_at IS NULL AS was_unseen`);
-    return deleted && { userId: deleted.user_id, wasUnseen: deleted.was_unseen };
+  /** The deleted notification's user. */
+  async delete(id: string): Promise<{ userId: string } | undefined> {
+    const { rows: [deleted] } = await this.prisma.query<{ user_id: string }>(Prisma.sql`
+      DELETE FROM notifications WHERE id = ${id}::bigint RETURNING user_id`);
+    return deleted && { userId: deleted.user_id };
   }
 
   /**

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../common/errors.js';
+import { isStorableText, STORABLE_TEXT_RULE } from '../common/storable-text.js';
 
 /** When a notification is pushed (docs/push.md): `offline` unless the application says. */
 export const PUSH_POLICIES = ['offline', 'always', 'never'] as const;
@@ -34,6 +35,7 @@ export function checkedPushDisplay(value: unknown): string | null {
   if (typeof title !== 'string' || title.length < 1 || title.length > MAX_TITLE) throw new InvalidInputError(`pushDisplay.title: expected 1-${MAX_TITLE} characters`);
   if (body !== undefined && (typeof body !== 'string' || body.length > MAX_BODY)) throw new InvalidInputError(`pushDisplay.body: expected at most ${MAX_BODY} characters`);
   if (url !== undefined && !isDisplayUrl(url)) throw new InvalidInputError(`pushDisplay.url: expected an http(s) URL or a path starting with / (at most ${MAX_URL} characters)`);
+  if (![title, body, url].every((text) => text === undefined || isStorableText(text as string))) throw new InvalidInputError(`pushDisplay: texts must have ${STORABLE_TEXT_RULE}`);
   const display: PushDisplay = { title, ...(body === undefined ? {} : { body }), ...(url === undefined ? {} : { url: url as string }) };
   return JSON.stringify(display);
 }

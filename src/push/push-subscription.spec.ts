@@ -29,6 +29,7 @@ describe('parsePushSubscription', () => {
     ['an endpoint that is no URL', { webpush: { endpoint: 'push.example/1', keys: keys() } }],
     ['an unknown platform', { fcm: { token: 'tok', platform: 'windows' } }],
     ['an empty token', { fcm: { token: '' } }],
+    ['a token PostgreSQL cannot store', { fcm: { token: 'a\u0000b' } }],
     ['an array', [{ fcm: { token: 'tok' } }]],
     ['another kind', { apns: { token: 'tok' } }],
   ])('refuses %s', (_what, value) => {

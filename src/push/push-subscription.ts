@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../common/errors.js';
+import { isStorableText, STORABLE_TEXT_RULE } from '../common/storable-text.js';
 
 export type PushKind = 'webpush' | 'fcm';
 export const FCM_PLATFORMS = ['android', 'ios', 'web'] as const;
@@ -60,6 +61,7 @@ function parseFcm(value: unknown): NewPushSubscription {
   if (!isObject(value) || typeof value.token !== 'string' || value.token === '' || value.token.length > MAX_ADDRESS_LENGTH) {
     throw new InvalidInputError(`fcm: expected {"token": string of 1 to ${MAX_ADDRESS_LENGTH} characters, "platform"?: ${FCM_PLATFORMS.join('|')}}`);
   }
+  if (!isStorableText(value.token)) throw new InvalidInputError(`fcm.token: must have ${STORABLE_TEXT_RULE}`);
   const platform = value.platform ?? null;
   if (platform !== null && !FCM_PLATFORMS.includes(platform as FcmPlatform)) throw new InvalidInputError(`fcm.platform: expected one of ${FCM_PLATFORMS.join(', ')}`);
   return { kind: 'fcm', token: value.token, platform: platform as FcmPlatform | null };

@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Bus } from '../bus/bus.js';
 import { AppConfig } from '../config/app-config.js';
-import { Metrics } from '../metrics/metrics.js';
-import { payloadOf, topicOf, type ClaimedPushJob } from './push-job.js';
-import { PushJobsRepository, type OutcomeReport } from './push-jobs.repository.js';
 import { EventHooksService } from '../event-hooks/event-hooks.service.js';
+import { Metrics } from '../metrics/metrics.js';
 import { PreferencesService } from '../preferences/preferences.service.js';
 import { StatsService } from '../stats/stats.service.js';
+import { payloadOf, topicOf, type ClaimedPushJob } from './push-job.js';
+import { PushJobsRepository, type OutcomeReport } from './push-jobs.repository.js';
 import { FcmSender } from './senders/fcm.sender.js';
 import { SEND_TIMEOUT_MS, WebPushSender } from './senders/web-push.sender.js';
 import type { SendOutcome } from './senders/send-outcome.js';

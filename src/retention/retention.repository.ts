@@ -21,8 +21,8 @@ export interface DeletedBatch {
   readonly seen: number;
   readonly unseen: number;
   readonly tickets: number;
-  /** The users whose unseen counts this batch lowered. */
-  readonly usersWithFewerUnseen: string[];
+  /** The users whose notifications this batch deleted: each one's inbox has a new version. */
+  readonly usersChanged: string[];
 }
 
 @Injectable()
@@ -83,7 +83,7 @@ export class RetentionRepository {
         (SELECT count(*) FROM deleted_notifications WHERE NOT was_unseen)::int AS seen,
         (SELECT count(*) FROM deleted_notifications WHERE was_unseen)::int AS unseen,
         (SELECT count(*) FROM deleted_tickets)::int AS tickets,
-        (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications WHERE was_unseen) AS "usersWithFewerUnseen"
+        (SELECT coalesce(array_agg(DISTINCT user_id), '{}') FROM deleted_notifications) AS "usersChanged"
       FROM unflushed_commit`);
     return deleted;
   }

@@ -78,8 +78,8 @@ export class RetentionService implements OnModuleDestroy {
     for (;;) {
       const started = performance.now();
       const batch = await this.repository.deleteExpiredBatch(this.policy);
-      // Committed: devices on every instance hear their users' new counts.
-      this.changes.publish(batch.usersWithFewerUnseen);
+      // Committed: devices on every instance hear their users' new counts and changes.
+      this.changes.publish(batch.usersChanged);
       // Old changes tell no device anything new: nothing to announce.
       const changes = await this.repository.deleteOldChangesBatch(this.policy);
       total = {

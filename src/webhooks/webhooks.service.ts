@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { hookData } from './hook-body.js';
-import { TokenBuckets } from './token-buckets.js';
+import { TokenBuckets } from '../common/token-buckets.js';
 import { isWebhookId, type CreatedWebhook, type HookDelivery, type WebhookRecord } from './webhook.js';
 import { hashWebhookSecret, isWebhookSecret, newWebhookSecret } from './webhook-secret.js';
 import { WebhooksRepository } from './webhooks.repository.js';

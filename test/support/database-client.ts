@@ -84,6 +84,12 @@ export class DatabaseClient {
     return { instances: rows[0].instances, lastDisconnectedAt: rows[0].last };
   }
 
+  /** Every notification row in the database, however it got there. */
+  async notificationCount(): Promise<number> {
+    const { rows } = await this.client.query<{ count: string }>('SELECT count(*) AS count FROM notifications');
+    return Number(rows[0].count);
+  }
+
   end(): Promise<void> {
     return this.client.end();
   }

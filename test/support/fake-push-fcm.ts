@@ -13,6 +13,7 @@ const CLIENT_EMAIL = 'pns@pns-test-project.iam.gserviceaccount.com';
 const SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 
 export interface FcmMessage {
+  at: number;
   token: string;
   data: Record<string, unknown>;
   accessToken: string;
@@ -32,6 +33,7 @@ export class FakeFcm {
   origin = '';
   private readonly issued = new Set<string>();
   private readonly unregistered = new Set<string>();
+  private readonly overloaded = new Map<string, { status: number; retryAfter: string }[]>();
   private readonly waiters = new Waiters(() => `messages: ${JSON.stringify(this.messages)}, token requests: ${this.tokenRequests.length}, problems: ${JSON.stringify(this.problems)}`);
   private server!: Server;
   private publicKey!: KeyObject;
@@ -44,8 +46,8 @@ export class FakeFcm {
       let body = '';
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
-        void fcm.handle(request.method ?? '', request.url ?? '', String(request.headers.authorization ?? ''), body).then(({ status, json }) => {
-          response.writeHead(status, { 'Content-Type': 'application/json' });
+        void fcm.handle(request.method ?? '', request.url ?? '', String(request.headers.authorization ?? ''), body).then(({ status, json, headers }) => {
+          response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
           response.end(JSON.stringify(json));
         });
       });
@@ -72,6 +74,11 @@ export class FakeFcm {
     this.unregistered.add(token);
   }
 
+  /** The next answers to messages for this token, before FCM accepts them again. */
+  overload(token: string, ...answers: { status: number; retryAfter: string }[]): void {
+    this.overloaded.set(token, answers);
+  }
+
   /** Every access token issued so far stops working (FCM answers 401). */
   revokeAccessTokens(): void {
     this.issued.clear();
@@ -91,7 +98,7 @@ export class FakeFcm {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(method: string, path: string, authorization: string, body: string): Promise<{ status: number; json: unknown }> {
+  private async handle(method: string, path: string, authorization: string, body: string): Promise<{ status: number; json: unknown; headers?: Record<string, string> }> {
     try {
       if (method === 'POST' && path === '/token') return await this.token(body);
       if (method === 'POST' && path === `/v1/projects/${PROJECT_ID}/messages:send`) return this.send(authorization, body);
@@ -118,15 +125,20 @@ export class FakeFcm {
     return { status: 200, json: { access_token: accessToken, expires_in: 3599, token_type: 'Bearer' } };
   }
 
-  private send(authorization: string, body: string): { status: number; json: unknown } {
+  private send(authorization: string, body: string): { status: number; json: unknown; headers?: Record<string, string> } {
     const accessToken = authorization.replace(/^Bearer /, '');
     const { message } = JSON.parse(body) as { message: { token: string; data: Record<string, unknown> } };
-    const record = (status: number) => this.messages.push({ token: message.token, data: message.data, accessToken, status });
+    const record = (status: number) => this.messages.push({ at: Date.now(), token: message.token, data: message.data, accessToken, status });
     if (!this.issued.has(accessToken)) {
       record(401);
       return { status: 401, json: { error: { code: 401, status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' } } };
     }
     for (const [key, value] of Object.entries(message.data ?? {})) if (typeof value !== 'string') this.problems.push(`data.${key} is not a string`);
+    const overload = this.overloaded.get(message.token)?.shift();
+    if (overload) {
+      record(overload.status);
+      return { status: overload.status, json: { error: { code: overload.status, status: 'UNAVAILABLE', message: 'The service is currently unavailable.' } }, headers: { 'Retry-After': overload.retryAfter } };
+    }
     if (this.unregistered.has(message.token)) {
       record(404);
       return {

@@ -122,8 +122,8 @@ describe('InboxDelivery', () => {
     feed.releaseAnswer();
     await eventually(() => feed.reads.length === 2 && sockets.every((socket) => socket.frames.length === 2), 'two counts on every socket');
     expect(feed.reads[1]).toEqual([
-      { userId: first, after: null },
-      { userId: second, after: null },
+      { userId: first, after: null, categories: false },
+      { userId: second, after: null, categories: false },
     ]);
     expect(sockets.map((socket) => socket.counts)).toEqual([
       [2, 2],
@@ -152,7 +152,7 @@ describe('InboxDelivery', () => {
     const socket = connected(user);
     await eventually(() => socket.frames.length > 0, 'the count of the retried read');
     // Read twice (the failure, then the retry), and only the retry's count sent.
-    expect(feed.reads).toEqual([[{ userId: user, after: null }], [{ userId: user, after: null }]]);
+    expect(feed.reads).toEqual([[{ userId: user, after: null, categories: false }], [{ userId: user, after: null, categories: false }]]);
     expect(socket.counts).toEqual([1]);
   });
 

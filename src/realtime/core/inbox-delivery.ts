@@ -98,7 +98,7 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
       const chunk = users.slice(start, start + RECONCILE_CHUNK);
       let feeds: Map<string, Feed>;
       try {
-        feeds = await this.feed.read(chunk.map((userId) => ({ userId, after: null })), CHANGES_PAGE);
+        feeds = await this.feed.read(chunk.map((userId) => ({ userId, after: null, categories: false })), CHANGES_PAGE);
       } catch (error) {
         this.logger.warn(`reconciling inbox versions failed: ${(error as Error).message}`);
         return;
@@ -117,7 +117,7 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
 
   private async flush(): Promise<void> {
     while (this.dirty.size > 0 && !this.stopped) {
-      const requests = [...this.dirty].map((userId): FeedRequest => ({ userId, after: this.lowestCursor(userId) }));
+      const requests = [...this.dirty].map((userId) => this.requestFor(userId));
       this.dirty = new Set();
       let feeds: Map<string, Feed>;
       try {
@@ -134,14 +134,17 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
     this.flushing = false;
   }
 
-  /** The version the user's protocol-2 connections need changes after; null when none needs any. */
-  private lowestCursor(userId: string): number | null {
-    let lowest: number | null = null;
+  /** Changes after the lowest version the user's protocol-2 connections hold (null: none needs any), categories when one speaks protocol 2. */
+  private requestFor(userId: string): FeedRequest {
+    let after: number | null = null;
+    let categories = false;
     for (const connection of this.registry.connectionsOf(userId) ?? []) {
-      const cursor = this.positions.get(connection)?.cursor;
-      if (cursor !== undefined && (lowest === null || cursor < lowest)) lowest = cursor;
+      const position = this.positions.get(connection);
+      if (position === undefined) continue;
+      categories = true;
+      if (position.cursor !== undefined && (after === null || position.cursor < after)) after = position.cursor;
     }
-    return lowest;
+    return { userId, after, categories };
   }
 
   private deliver(request: FeedRequest, feed: Feed): void {
@@ -156,6 +159,8 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
     for (const connection of connections) {
       const position = this.positions.get(connection);
       if (position === undefined) frames.send('count', connection);
+      // Connected since the read was asked for: protocol 1's read has no full counts for it.
+      else if (!request.categories) this.markDirty(request.userId);
       else if (this.deliverChanges(connection, position, request.after, feed, frames)) this.markDirty(request.userId);
     }
   }

@@ -6,7 +6,7 @@ import { DeviceRegistry, type Refusal } from '../core/device-registry.js';
 import { InboxDelivery } from '../core/inbox-delivery.js';
 import { rateLimitedFrame, type RequestRate } from '../core/request-limits.js';
 import type { Subscription } from '../core/subscription.js';
-import { TokenBuckets } from '../../webhooks/token-buckets.js';
+import { TokenBuckets } from '../../common/token-buckets.js';
 import type { AnswerFrame, ErrorFrame } from '../core/frames.js';
 import { Rounds } from '../core/rounds.js';
 import { Metrics } from '../../metrics/metrics.js';
