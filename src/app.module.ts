@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { InboxModule } from './inbox/inbox.module.js';
+import { LifecycleModule } from './lifecycle/lifecycle.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PushDeliveryModule } from './push/push-delivery.module.js';
 import { PushModule } from './push/push.module.js';
@@ -27,7 +28,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, InboxModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, PushModule, PushDeliveryModule, EventHooksModule, PreferencesModule, StatsModule, ClientAssetsModule.forRoot(config)],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, MetricsModule, AuthModule, NotificationsModule, InboxModule, ConnectionsModule, WebSocketModule, SseModule, NotifierModule, CompatModule, StatusModule, HealthModule, RetentionModule, WebhooksModule, PushModule, PushDeliveryModule, EventHooksModule, PreferencesModule, StatsModule, LifecycleModule, ClientAssetsModule.forRoot(config)],
     };
   }
 }

@@ -262,6 +262,7 @@ export async function explainIngest(url, users) {
       users.map(() => 1),
       ['offline'],
       [null],
+      [null],
     ]);
     return rows.map((row) => row['QUERY PLAN']);
   } finally {

@@ -61,6 +61,8 @@ export class AppConfig {
   readonly eventHookRetryForMs: number;
   /** How often the delivery worker looks for due events when it has none in hand. */
   readonly eventHookPollMs: number;
+  /** How often expired notifications are deleted and snoozed ones woken (docs/lifecycle.md#expiry). */
+  readonly expirySweepIntervalMs: number;
 
   /**
    * Configured VAPID keys and subject. Unset: generated once and kept in the database outside

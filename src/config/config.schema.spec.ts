@@ -182,6 +182,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('sweeps for expiries and snoozes every 30 s by default, at most every minute', () => {
+    expect(loadConfig({}).expirySweepIntervalMs).toBe(30_000);
+    expect(loadConfig({ EXPIRY_SWEEP_INTERVAL: '1s' }).expirySweepIntervalMs).toBe(1_000);
+    expect(loadConfig({ EXPIRY_SWEEP_INTERVAL: '60s' }).expirySweepIntervalMs).toBe(60_000);
+    for (const value of ['61s', '0s', 'often']) expect(problemsOf({ EXPIRY_SWEEP_INTERVAL: value })).toEqual(['EXPIRY_SWEEP_INTERVAL']);
+  });
+
   it('refuses to start in production without a token', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['APP_TOKEN']);
     expect(problemsOf({ NODE_ENV: 'production', APP_TOKEN: '   ' })).toEqual(['APP_TOKEN']);

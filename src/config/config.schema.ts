@@ -41,6 +41,11 @@ export function loadConfig(env: Environment): AppConfig {
     const ms = duration(name, fallback);
     return ms === 0 && parseDuration(read(name) ?? fallback) === 0 ? fail(name, 'expected a duration above zero', 0) : ms;
   };
+  // Expired notifications are deleted within a minute of their expiry (docs/lifecycle.md#expiry).
+  const sweepInterval = (): number => {
+    const ms = positiveDuration('EXPIRY_SWEEP_INTERVAL', '30s');
+    return ms > 60_000 ? fail('EXPIRY_SWEEP_INTERVAL', 'expected at most 60s', 30_000) : ms;
+  };
   const optionalDuration = (name: string): number | undefined =>
     read(name) === undefined ? undefined : duration(name, '');
   const positiveInteger = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number => {
@@ -154,6 +159,7 @@ export function loadConfig(env: Environment): AppConfig {
     eventHookRetryMaxMs: positiveDuration('EVENT_HOOK_RETRY_MAX', '1h'),
     eventHookRetryForMs: positiveDuration('EVENT_HOOK_RETRY_FOR', '24h'),
     eventHookPollMs: positiveDuration('EVENT_HOOK_POLL_INTERVAL', '1s'),
+    expirySweepIntervalMs: sweepInterval(),
   });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

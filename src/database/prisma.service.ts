@@ -9,8 +9,9 @@ import { DatabaseServer } from './database-server.js';
 const DEFAULT_POOL_SIZE = 20;
 // A database that stops answering must not hold requests (or the readiness probe): a refused
 // connection fails at once, one that hangs (or a wait for a free connection) fails after this,
-// and the request is answered 503 (database-errors.ts).
-const CONNECT_TIMEOUT_MS = 2_000;
+// and the request is answered 503 (database-errors.ts). Long enough that a burst of requests
+// queued behind row locks (many marks of one user at once) waits its turn instead of failing.
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * The two ways repositories reach PostgreSQL (DEVELOPERS.md, "One way to the database"): this

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from '../notifications/state-filters.js';
-import type { ChangeType, Counts, MarkSelector, MarkSet, StoredChange } from './inbox.js';
+import type { ChangeType, Counts, MarkSelector, MarkSet, MarkTarget, StoredChange } from './inbox.js';
 
 /** Per mark: the rows whose mark would change, and how it is set. */
-const MARKS: Record<MarkSet, { pending: Prisma.Sql; assign: Prisma.Sql }> = {
+const MARKS: Record<Exclude<MarkSet, 'snoozed'>, { pending: Prisma.Sql; assign: Prisma.Sql }> = {
   seen: { pending: Prisma.raw('seen_at IS NULL'), assign: Prisma.raw('seen_at = now()') },
   // Reading and archiving also mark seen.
   read: { pending: Prisma.raw('read_at IS NULL'), assign: Prisma.raw('read_at = now(), seen_at = coalesce(seen_at, now())') },
@@ -13,6 +13,16 @@ const MARKS: Record<MarkSet, { pending: Prisma.Sql; assign: Prisma.Sql }> = {
   archived: { pending: Prisma.raw('archived_at IS NULL'), assign: Prisma.raw('archived_at = now(), seen_at = coalesce(seen_at, now())') },
   unarchived: { pending: Prisma.raw('archived_at IS NOT NULL'), assign: Prisma.raw('archived_at = NULL') },
 };
+
+/**
+ * Snoozing takes notifications in the inbox or already snoozed (a new `until` moves the wake-up;
+ * archived ones are out of the inbox already). The lifecycle job wakes them (src/lifecycle).
+ */
+function markOf(target: MarkTarget): { pending: Prisma.Sql; assign: Prisma.Sql } {
+  if (target.set !== 'snoozed') return MARKS[target.set];
+  const until = Prisma.sql`${target.until}::timestamptz`;
+  return { pending: Prisma.sql`archived_at IS NULL AND snoozed_until IS DISTINCT FROM ${until}`, assign: Prisma.sql`snoozed_until = ${until}` };
+}
 
 interface CountsRow {
   user_id: string;
@@ -70,8 +80,8 @@ export class InboxRepository {
    * and a row another statement changed meanwhile is re-checked after its lock, so the
    * answer counts exactly the rows this statement changed.
    */
-  async mark(userId: string, set: MarkSet, selector: MarkSelector): Promise<number> {
-    const { pending, assign } = MARKS[set];
+  async mark(userId: string, target: MarkTarget, selector: MarkSelector): Promise<number> {
+    const { pending, assign } = markOf(target);
     const { rowCount } = await this.prisma.query(Prisma.sql`
       WITH target AS (
         SELECT id FROM notifications

@@ -36,9 +36,10 @@ export class InboxService {
    */
   async mark(userId: string, target: MarkTarget): Promise<{ updated: number; counts: Counts }> {
     const { selector } = target;
+    checkUntil(target, new Date());
     if ('ids' in selector && selector.ids.length > MAX_MARK_IDS) throw new InvalidInputError(`ids: at most ${MAX_MARK_IDS}`);
     const ids = 'ids' in selector ? selector.ids.filter(isNotificationId) : undefined;
-    const updated = ids?.length === 0 ? 0 : await this.repository.mark(userId, target.set, ids ? { ids } : selector);
+    const updated = ids?.length === 0 ? 0 : await this.repository.mark(userId, target, ids ? { ids } : selector);
     if (updated > 0) this.changes.publish([userId]);
     return { updated, counts: await this.counts(userId) };
   }
@@ -67,4 +68,14 @@ export class InboxService {
       hasMore: changes.length === limit && changes[changes.length - 1].version < version,
     };
   }
+}
+
+/** `until` goes with `snoozed` only, which needs one in the future: a snooze that is over at once would be no snooze. */
+function checkUntil({ set, until }: MarkTarget, now: Date): void {
+  if (set !== 'snoozed') {
+    if (until !== undefined) throw new InvalidInputError('until is only for set "snoozed"');
+    return;
+  }
+  if (until === undefined || Number.isNaN(until.getTime())) throw new InvalidInputError('set "snoozed" needs until (an ISO-8601 date-time)');
+  if (until.getTime() <= now.getTime()) throw new InvalidInputError('until must be in the future');
 }

@@ -1,9 +1,12 @@
 import type { NotificationRecord, NotificationState } from '../notifications/notification.js';
 
-/** The marks a user sets (docs/inbox.md): reading and archiving also mark seen. */
-export type MarkSet = 'seen' | 'read' | 'unread' | 'archived' | 'unarchived';
+/**
+ * The marks a user sets (docs/inbox.md): reading and archiving also mark seen; snoozing hides
+ * until `until`, then the notification comes back unseen and unread.
+ */
+export type MarkSet = 'seen' | 'read' | 'unread' | 'archived' | 'unarchived' | 'snoozed';
 
-export const MARK_SETS: readonly MarkSet[] = ['seen', 'read', 'unread', 'archived', 'unarchived'];
+export const MARK_SETS: readonly MarkSet[] = ['seen', 'read', 'unread', 'archived', 'unarchived', 'snoozed'];
 
 /** At most this many ids in one mark (by ids), and in one change. */
 export const MAX_MARK_IDS = 1000;
@@ -20,6 +23,8 @@ export type MarkSelector =
 export interface MarkTarget {
   set: MarkSet;
   selector: MarkSelector;
+  /** For `snoozed` only, and then required: when it comes back (checked by InboxService.mark). */
+  until?: Date;
 }
 
 export interface CategoryCounts {

@@ -12,6 +12,9 @@ describe('checkedRows: the rules of a new notification, for every transport', ()
       idempotencyKey: 'k',
       pushPolicy: 'offline',
       pushDisplayJson: null,
+      key: null,
+      expiresAt: null,
+      renotify: true,
     });
   });
 
@@ -20,6 +23,12 @@ describe('checkedRows: the rules of a new notification, for every transport', ()
       pushPolicy: 'always',
       pushDisplayJson: '{"title":"T","url":"/x"}',
     });
+  });
+
+  it('takes an expiry as an instant or as a time to live from now', () => {
+    const now = new Date('2026-12-01T12:00:00.000Z');
+    expect(checkedRows({ userIds: ['a'], data: 1, expiresAt: '2026-12-01T13:00:00Z' }, MAX_BYTES, now).expiresAt).toEqual(new Date('2026-12-01T13:00:00Z'));
+    expect(checkedRows({ userIds: ['a'], data: 1, ttl: '2s' }, MAX_BYTES, now).expiresAt).toEqual(new Date('2026-12-01T12:00:02.000Z'));
   });
 
   it.each([
@@ -31,6 +40,12 @@ describe('checkedRows: the rules of a new notification, for every transport', ()
     ['a NUL character in data', { userIds: ['a'], data: { text: 'a\u0000b' } }],
     ['an empty category', { userIds: ['a'], data: 1, category: '' }],
     ['an idempotency key of 256 characters', { userIds: ['a'], data: 1, idempotencyKey: 'k'.repeat(256) }],
+    ['an empty key', { userIds: ['a'], data: 1, key: '' }],
+    ['a key of 256 characters', { userIds: ['a'], data: 1, key: 'k'.repeat(256) }],
+    ['both expiresAt and ttl', { userIds: ['a'], data: 1, expiresAt: '2999-01-01T00:00:00Z', ttl: '1h' }],
+    ['an expiresAt in the past', { userIds: ['a'], data: 1, expiresAt: '2000-01-01T00:00:00Z' }],
+    ['a malformed ttl', { userIds: ['a'], data: 1, ttl: '2 hours' }],
+    ['a ttl of zero', { userIds: ['a'], data: 1, ttl: '0s' }],
   ])('refuses %s as invalid input', (_case, input) => {
     expect(() => checkedRows(input, MAX_BYTES)).toThrow(InvalidInputError);
   });

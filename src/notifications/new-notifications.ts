@@ -3,6 +3,7 @@ import { jsonTextProblem } from '../common/json-text.js';
 import { isStorableText, STORABLE_TEXT_RULE } from '../common/storable-text.js';
 import { isUserId, USER_ID_RULE } from '../common/user-id.js';
 import { checkedPushDisplay, checkedPushPolicy } from '../push/push-display.js';
+import { parseDuration } from '../config/duration.js';
 import type { NewNotifications } from './notification.js';
 import type { NotificationRows } from './notifications.repository.js';
 
@@ -16,7 +17,7 @@ const MAX_TEXT_LENGTH = 255;
  * the earlier servers' push routes): each transport only reads its wire format into
  * NewNotifications. Answers the request as the repository stores it, one row per distinct user.
  */
-export function checkedRows(input: NewNotifications, maxDataBytes: number): NotificationRows {
+export function checkedRows(input: NewNotifications, maxDataBytes: number, now = new Date()): NotificationRows {
   if (input.userIds.length > MAX_RECIPIENTS) throw new InvalidInputError(`at most ${MAX_RECIPIENTS} userIds per request (got ${input.userIds.length})`);
   const userIds = [...new Set(input.userIds)];
   if (userIds.length === 0) throw new InvalidInputError('at least one user id is required');
@@ -29,7 +30,29 @@ export function checkedRows(input: NewNotifications, maxDataBytes: number): Noti
     idempotencyKey: checkedText('idempotencyKey', input.idempotencyKey),
     pushPolicy: checkedPushPolicy(input.push),
     pushDisplayJson: checkedPushDisplay(input.pushDisplay),
+    key: checkedText('key', input.key),
+    expiresAt: checkedExpiry(input, now),
+    renotify: input.renotify ?? true,
   };
+}
+
+/** `expiresAt` or `ttl` (not both), after `now`; neither: null, it never expires. */
+function checkedExpiry({ expiresAt, ttl }: NewNotifications, now: Date): Date | null {
+  if (expiresAt !== undefined && ttl !== undefined) throw new InvalidInputError('give expiresAt or ttl, not both');
+  let expiry: Date;
+  if (ttl !== undefined) {
+    const ms = parseDuration(ttl);
+    if (ms === undefined || ms === 0) throw new InvalidInputError('ttl: expected a positive duration such as 30s, 15m, 2h or 7d');
+    expiry = new Date(now.getTime() + ms);
+  } else if (expiresAt !== undefined) {
+    expiry = new Date(expiresAt);
+    if (Number.isNaN(expiry.getTime())) throw new InvalidInputError('expiresAt: expected an ISO-8601 date-time');
+  } else {
+    return null;
+  }
+  if (expiry.getTime() <= now.getTime()) throw new InvalidInputError('expiresAt: must be in the future');
+  if (expiry.getUTCFullYear() > 9999) throw new InvalidInputError('expiresAt: too far in the future');
+  return expiry;
 }
 
 function serializedData(data: unknown, maxBytes: number): string {

@@ -19,7 +19,17 @@ export interface CreatedNotification {
   id: string;
   userId: string;
   createdAt: Date;
+  /** It replaced the user's notification with the request's key (same id, same createdAt). */
+  replaced?: true;
 }
+
+/** A recipient whose preferences turned the notification away: nothing was stored for them. */
+export interface SuppressedNotification {
+  userId: string;
+  suppressed: 'preference';
+}
+
+export type IngestOutcome = CreatedNotification | SuppressedNotification;
 
 export interface NewNotifications {
   userIds: string[];
@@ -29,6 +39,14 @@ export interface NewNotifications {
   /** Checked by the push rules (src/push/push-display.ts); `offline` when absent. */
   push?: unknown;
   pushDisplay?: unknown;
+  /** Replace by key (docs/lifecycle.md#replace-by-key). */
+  key?: string;
+  /** false: a replacement keeps its seen/read/archived/snoozed marks. Default true. */
+  renotify?: boolean;
+  /** An ISO-8601 instant, or give `ttl`; neither: it never expires. */
+  expiresAt?: string;
+  /** A duration (`30s`, `15m`, `2h`, `7d`) from now. */
+  ttl?: string;
 }
 
 /**

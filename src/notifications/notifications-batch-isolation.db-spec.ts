@@ -14,7 +14,7 @@ describe('NotificationsRepository insert batches', () => {
   });
   afterAll(() => context.close());
 
-  const rows = (userId: string, dataJson: string): NotificationRows => ({ userIds: [userId], dataJson, category: null, idempotencyKey: null, pushPolicy: 'offline', pushDisplayJson: null });
+  const rows = (userId: string, dataJson: string): NotificationRows => ({ userIds: [userId], dataJson, category: null, idempotencyKey: null, pushPolicy: 'offline', pushDisplayJson: null, key: null, expiresAt: null, renotify: true });
 
   it('stores every good request of a batch that also carries data jsonb refuses, and fails only that one', async () => {
     const users = Array.from({ length: 30 }, () => newUser());

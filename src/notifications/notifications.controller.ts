@@ -20,10 +20,10 @@ export class NotificationsController {
   @Post('notifications')
   @UseInterceptors(OpaqueDataInterceptor)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same as idempotencyKey in the body' })
-  @ApiCreatedResponse({ type: CreatedNotificationsDto, description: 'stored (committed) before this answer; a retry with the same key answers the original ids' })
+  @ApiCreatedResponse({ type: CreatedNotificationsDto, description: 'stored (committed) before this answer, one entry per recipient; a retry with the same idempotency key answers the original ids' })
   @ApiPayloadTooLargeResponse({ description: 'data over MAX_NOTIFICATION_BYTES as JSON' })
   async create(@Body() body: CreateNotificationsBody, @Headers('idempotency-key') idempotencyKey: string | undefined) {
-    return toCreatedNotificationsDto(await this.notifications.create(toNewNotifications(body, idempotencyKey)));
+    return toCreatedNotificationsDto(await this.notifications.post(toNewNotifications(body, idempotencyKey)));
   }
 
   @Get('users/:userId/notifications')

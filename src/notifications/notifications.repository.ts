@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { Batcher } from '../common/batcher.js';
 import { isDatabaseDataError } from '../database/database-errors.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { PushPolicy } from '../push/push-display.js';
-import { INSERT_NOTIFICATIONS } from './insert-notifications.sql.js';
+import { INSERT_NOTIFICATIONS, INSERT_OR_REPLACE_NOTIFICATIONS } from './insert-notifications.sql.js';
 import type { CreatedNotification, NotificationRecord, NotificationState, PagePosition } from './notification.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from './state-filters.js';
 
@@ -45,6 +46,11 @@ export interface NotificationRows {
   /** Read by the push triggers (docs/push.md). */
   pushPolicy: PushPolicy;
   pushDisplayJson: string | null;
+  /** Replace by key: the user's notification with this key is replaced (docs/lifecycle.md#replace-by-key). */
+  key: string | null;
+  expiresAt: Date | null;
+  /** A replacement becomes unseen and unread again (and back in the inbox). */
+  renotify: boolean;
 }
 
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
@@ -109,24 +115,48 @@ export class NotificationsRepository {
    * orders wait on each other in one order instead of deadlocking. ON CONFLICT waits
    * for a racing insert of the same idempotency key to commit, so retries can't both insert;
    * its WHERE names the predicate of the (partial) unique index it arbitrates on.
+   *
+   * Requests that replace the same user's key again (rare: two posts of one key in one batch)
+   * go into later statements of one transaction, in order: ON CONFLICT DO UPDATE cannot
+   * change one row twice in a statement, and the later post must win.
    */
   private async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
-    const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
-    const { rows } = await this.prisma.pool.query<CreatedRow & { request: string }>({
-      name: 'pns_insert_notifications',
-      text: INSERT_NOTIFICATIONS,
-      values: [
-        requests.map((request) => request.dataJson),
-        requests.map((request) => request.category),
-        requests.map((request) => request.idempotencyKey),
-        recipients.map((recipient) => recipient.userId),
-        recipients.map((recipient) => recipient.request),
-        requests.map((request) => request.pushPolicy),
-        requests.map((request) => request.pushDisplayJson),
-      ],
-    });
+    const rounds = replacementRounds(requests);
+    if (rounds.length === 1) return this.insertStatement(this.prisma.pool, requests);
     const byRequest = requests.map((): CreatedNotification[] => []);
-    for (const row of rows) byRequest[Number(row.request) - 1].push(toCreated(row));
+    await this.prisma.transaction(async (client) => {
+      for (const round of rounds) {
+        const created = await this.insertStatement(client, round.map((index) => requests[index]));
+        round.forEach((index, position) => byRequest[index].push(...created[position]));
+      }
+    });
+    return byRequest;
+  }
+
+  private async insertStatement(queryable: Pick<pg.Pool, 'query'>, requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+    const recipients = requests.flatMap((request, index) => request.userIds.map((userId) => ({ userId, request: index + 1 })));
+    const values = [
+      requests.map((request) => request.dataJson),
+      requests.map((request) => request.category),
+      requests.map((request) => request.idempotencyKey),
+      recipients.map((recipient) => recipient.userId),
+      recipients.map((recipient) => recipient.request),
+      requests.map((request) => request.pushPolicy),
+      requests.map((request) => request.pushDisplayJson),
+      requests.map((request) => request.expiresAt),
+    ];
+    const keyed = requests.some((request) => request.key !== null);
+    const { rows } = await queryable.query<CreatedRow & { request: string; replaced: boolean }>(
+      keyed
+        ? {
+            name: 'pns_insert_or_replace_notifications',
+            text: INSERT_OR_REPLACE_NOTIFICATIONS,
+            values: [...values, requests.map((request) => request.key), requests.map((request) => request.renotify)],
+          }
+        : { name: 'pns_insert_notifications', text: INSERT_NOTIFICATIONS, values },
+    );
+    const byRequest = requests.map((): CreatedNotification[] => []);
+    for (const row of rows) byRequest[Number(row.request) - 1].push(row.replaced ? { ...toCreated(row), replaced: true } : toCreated(row));
     return byRequest;
   }
 
@@ -298,6 +328,24 @@ export class NotificationsRepository {
       LIMIT ${limit}`);
     return rows.map(toRecord);
   }
+}
+
+/**
+ * The requests' indexes split into statements: each (user, key) at most once per statement, a
+ * later post of it in a later statement. Almost always one statement with every request.
+ */
+function replacementRounds(requests: readonly NotificationRows[]): number[][] {
+  const roundOfLast = new Map<string, number>();
+  const rounds: number[][] = [];
+  requests.forEach((request, index) => {
+    let round = 0;
+    if (request.key !== null) {
+      for (const userId of request.userIds) round = Math.max(round, (roundOfLast.get(JSON.stringify([userId, request.key])) ?? -1) + 1);
+      for (const userId of request.userIds) roundOfLast.set(JSON.stringify([userId, request.key]), round);
+    }
+    (rounds[round] ??= []).push(index);
+  });
+  return rounds;
 }
 
 function toCreated(row: CreatedRow): CreatedNotification {

@@ -3,12 +3,13 @@ import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
+import { PreferencesService } from '../preferences/preferences.service.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { isNotificationId, type CreatedNotification, type NewNotifications, type NotificationRecord, type NotificationState, type PagePosition } from './notification.js';
+import { isNotificationId, type CreatedNotification, type IngestOutcome, type NewNotifications, type NotificationRecord, type NotificationState, type PagePosition } from './notification.js';
 import { checkedRows } from './new-notifications.js';
 import { NotificationsRepository, type NotificationRows } from './notifications.repository.js';
 
-export type { CreatedNotification, NewNotifications, NotificationRecord, NotificationState } from './notification.js';
+export type { CreatedNotification, IngestOutcome, NewNotifications, NotificationRecord, NotificationState } from './notification.js';
 
 export interface ListQuery {
   state: NotificationState;
@@ -30,6 +31,7 @@ export class NotificationsService {
     private readonly repository: NotificationsRepository,
     private readonly config: AppConfig,
     private readonly changes: UnseenChangesPublisher,
+    private readonly preferences: PreferencesService,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -40,6 +42,21 @@ export class NotificationsService {
   async create(input: NewNotifications): Promise<CreatedNotification[]> {
     const [created] = await this.ingest([checkedRows(input, this.config.maxNotificationBytes)]);
     return created;
+  }
+
+  /**
+   * A notification posted by the application (POST /api/notifications): as `create`, but a
+   * recipient whose preferences keep the category out of their inbox gets nothing stored and
+   * is answered `suppressed` (docs/events.md#preferences). One read of every recipient's
+   * preferences, before the insert.
+   */
+  async post(input: NewNotifications): Promise<IngestOutcome[]> {
+    const rows = checkedRows(input, this.config.maxNotificationBytes);
+    const allowed = await this.preferences.allowsInbox(rows.userIds, rows.category);
+    const stored = rows.userIds.filter((userId) => allowed.get(userId));
+    const [created] = stored.length === 0 ? [[]] : await this.ingest([{ ...rows, userIds: stored }]);
+    const byUser = new Map(created.map((notification) => [notification.userId, notification]));
+    return rows.userIds.map((userId) => byUser.get(userId) ?? { userId, suppressed: 'preference' as const });
   }
 
   /**

@@ -31,7 +31,7 @@ export class MarkFilterBody {
 }
 
 export class MarkBody {
-  @ApiProperty({ enum: MARK_SETS, description: 'read and archived also mark seen' })
+  @ApiProperty({ enum: MARK_SETS, description: 'read and archived also mark seen; snoozed needs until' })
   @IsIn(MARK_SETS, { message: `set must be one of ${MARK_SETS.join(', ')}` })
   set: MarkSet;
 
@@ -54,14 +54,21 @@ export class MarkBody {
   @IsOmittable()
   @Equals(true)
   all?: true;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'with set "snoozed" (and only then): hidden until this instant, in the future' })
+  @IsOmittable()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'until must be an ISO-8601 date-time' })
+  until?: string;
 }
 
+/** For every transport (REST and the device markRequest): the body's meaning, checked further by InboxService.mark. */
 export function toMarkTarget(body: MarkBody): MarkTarget {
   const selector = exactlyOneOf(body, ['ids', 'filter', 'all']);
-  if (selector === 'ids') return { set: body.set, selector: { ids: body.ids! } };
-  if (selector === 'all') return { set: body.set, selector: { all: true } };
+  const until = body.until === undefined ? {} : { until: new Date(body.until) };
+  if (selector === 'ids') return { set: body.set, selector: { ids: body.ids! }, ...until };
+  if (selector === 'all') return { set: body.set, selector: { all: true }, ...until };
   const { category, createdBefore, state } = body.filter!;
-  return { set: body.set, selector: { filter: { categories: category, createdBefore: createdBefore === undefined ? undefined : new Date(createdBefore), state } } };
+  return { set: body.set, selector: { filter: { categories: category, createdBefore: createdBefore === undefined ? undefined : new Date(createdBefore), state } }, ...until };
 }
 
 export class MarkResultDto {

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsInstance, IsObject, IsString } from 'class-validator';
+import { IsArray, IsBoolean, IsInstance, IsISO8601, IsObject, IsString } from 'class-validator';
 import { PUSH_POLICIES } from '../../push/push-display.js';
 import { InvalidInputError } from '../../common/errors.js';
 import { MAX_RECIPIENTS } from '../new-notifications.js';
-import type { CreatedNotification, NewNotifications } from '../notification.js';
+import type { IngestOutcome, NewNotifications } from '../notification.js';
 import { OpaqueJson } from '../opaque-data.interceptor.js';
 import { exactlyOneOf, IsOmittable } from './validation.js';
 
@@ -50,6 +50,25 @@ export class CreateNotificationsBody {
   @IsOmittable()
   @IsObject()
   pushDisplay?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: "replace the user's notification with this key (same id) instead of adding one", example: 'build-1234', minLength: 1, maxLength: 255 })
+  @IsOmittable()
+  @IsString()
+  key?: string;
+
+  @ApiPropertyOptional({ description: 'with key: false keeps the replaced notification seen/read/archived/snoozed as it was', default: true })
+  @IsOmittable()
+  @IsBoolean()
+  renotify?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'deleted at this instant (give expiresAt or ttl); never listed after it' })
+  @IsOmittable()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'expiresAt must be an ISO-8601 date-time' })
+  expiresAt?: string;
+
+  @ApiPropertyOptional({ description: 'expires this long after it is stored: 30s, 15m, 2h, 7d', example: '2h' })
+  @IsOmittable()
+  @IsString()
+  ttl?: string;
 }
 
 /** The body plus the `Idempotency-Key` header, which may repeat the body's key but not contradict it. */
@@ -65,23 +84,38 @@ export function toNewNotifications(body: CreateNotificationsBody, idempotencyKey
     idempotencyKey: body.idempotencyKey ?? idempotencyKeyHeader,
     push: body.push,
     pushDisplay: body.pushDisplay,
+    key: body.key,
+    renotify: body.renotify,
+    expiresAt: body.expiresAt,
+    ttl: body.ttl,
   };
 }
 
+/** One per recipient: the notification stored (or replaced), or `suppressed` and nothing stored. */
 export class CreatedNotificationDto {
-  @ApiProperty({ example: '42' })
-  id: string;
+  @ApiPropertyOptional({ example: '42', description: 'absent when suppressed' })
+  id?: string;
   @ApiProperty({ example: 'u1' })
   userId: string;
-  @ApiProperty({ format: 'date-time' })
-  createdAt: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'absent when suppressed; a replacement keeps the original one' })
+  createdAt?: string;
+  @ApiPropertyOptional({ enum: [true], description: "it replaced the user's notification with this key" })
+  replaced?: true;
+  @ApiPropertyOptional({ enum: ['preference'], description: "the user's preferences keep this category out of their inbox: nothing stored" })
+  suppressed?: 'preference';
 }
 
 export class CreatedNotificationsDto {
-  @ApiProperty({ type: [CreatedNotificationDto] })
+  @ApiProperty({ type: [CreatedNotificationDto], description: 'in the order of the recipients given' })
   notifications: CreatedNotificationDto[];
 }
 
-export function toCreatedNotificationsDto(created: readonly CreatedNotification[]): CreatedNotificationsDto {
-  return { notifications: created.map(({ id, userId, createdAt }) => ({ id, userId, createdAt: createdAt.toISOString() })) };
+export function toCreatedNotificationsDto(outcomes: readonly IngestOutcome[]): CreatedNotificationsDto {
+  return {
+    notifications: outcomes.map((outcome) =>
+      'suppressed' in outcome
+        ? { userId: outcome.userId, suppressed: outcome.suppressed }
+        : { id: outcome.id, userId: outcome.userId, createdAt: outcome.createdAt.toISOString(), ...(outcome.replaced ? { replaced: true as const } : {}) },
+    ),
+  };
 }
