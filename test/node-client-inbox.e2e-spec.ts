@@ -87,6 +87,19 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
     expect((await client.changes(user, 2)).changes.map((change) => change.version)).toEqual([3]);
   });
 
+  it('replaces by key (same id, replaced), takes an expiry, and snoozes until a date', async () => {
+    const user = newUser();
+    const [created] = (await client.notify({ userId: user, key: 'cart', data: { items: 1 }, ttl: '2d' })).notifications;
+    const [replaced] = (await client.notify({ userId: user, key: 'cart', data: { items: 3 }, expiresAt: new Date(Date.now() + 3600e3) })).notifications;
+    expect(replaced).toEqual(expect.objectContaining({ id: (created as { id: string }).id, replaced: true }));
+    const [cart] = (await client.list(user)).items;
+    expect(cart).toEqual(expect.objectContaining({ key: 'cart', data: { items: 3 }, expiresAt: expect.stringMatching(/Z$/), updatedAt: expect.stringMatching(/Z$/) }));
+
+    const snoozed = await client.mark(user, 'snoozed', { ids: [cart.id], until: new Date(Date.now() + 600e3) });
+    expect(snoozed).toEqual({ updated: 1, counts: expect.objectContaining({ total: 0 }) });
+    expect((await client.list(user, { state: 'snoozed' })).items.map((item) => item.id)).toEqual([cart.id]);
+  });
+
   it('rejects changes that retention deleted with a PnsGoneError carrying the version to reload at', async () => {
     const user = newUser();
     for (let index = 0; index < 3; index += 1) await notify(user, index);
