@@ -1,17 +1,24 @@
-import { PnsClient, PnsError } from '../node-client/src/index';
+import { PnsClient, PnsError, PnsGoneError } from '../node-client/src/index';
+import { RetentionService } from '../src/retention/retention.service';
+import { AgedRows } from './support/aged-rows';
 import { startApp, TEST_TOKEN, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { newUser } from './support/factories';
 
 describe('the Node client: counts, mark and changes of the inbox', () => {
   let pns: RunningApp;
+  let rows: AgedRows;
   let client: PnsClient;
 
   beforeAll(async () => {
-    pns = await startApp(await createTestDatabase());
+    const databaseUrl = await createTestDatabase();
+    [pns, rows] = await Promise.all([startApp(databaseUrl, { CHANGE_RETENTION: '7d' }), AgedRows.connect(databaseUrl)]);
     client = new PnsClient({ url: pns.baseUrl, token: TEST_TOKEN });
   });
-  afterAll(() => pns?.close());
+  afterAll(async () => {
+    await rows?.close();
+    await pns?.close();
+  });
 
   const notify = async (userId: string, data: unknown, category?: string): Promise<string> => {
     const [entry] = (await client.notify({ userId, data, category })).notifications;
@@ -77,6 +84,31 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
 
     const page = await client.changes(user, 0, 2);
     expect({ versions: page.changes.map((change) => change.version), hasMore: page.hasMore }).toEqual({ versions: [1, 2], hasMore: true });
+    expect((await client.changes(user, 2)).changes.map((change) => change.version)).toEqual([3]);
+  });
+
+  it('replaces by key (same id, replaced), takes an expiry, and snoozes until a date', async () => {
+    const user = newUser();
+    const [created] = (await client.notify({ userId: user, key: 'cart', data: { items: 1 }, ttl: '2d' })).notifications;
+    const [replaced] = (await client.notify({ userId: user, key: 'cart', data: { items: 3 }, expiresAt: new Date(Date.now() + 3600e3) })).notifications;
+    expect(replaced).toEqual(expect.objectContaining({ id: (created as { id: string }).id, replaced: true }));
+    const [cart] = (await client.list(user)).items;
+    expect(cart).toEqual(expect.objectContaining({ key: 'cart', data: { items: 3 }, expiresAt: expect.stringMatching(/Z$/), updatedAt: expect.stringMatching(/Z$/) }));
+
+    const snoozed = await client.mark(user, 'snoozed', { ids: [cart.id], until: new Date(Date.now() + 600e3) });
+    expect(snoozed).toEqual({ updated: 1, counts: expect.objectContaining({ total: 0 }) });
+    expect((await client.list(user, { state: 'snoozed' })).items.map((item) => item.id)).toEqual([cart.id]);
+  });
+
+  it('rejects changes that retention deleted with a PnsGoneError carrying the version to reload at', async () => {
+    const user = newUser();
+    for (let index = 0; index < 3; index += 1) await notify(user, index);
+    await rows.query(`UPDATE inbox_changes SET at = now() - interval '7 days 1 minute' WHERE user_id = $1 AND version <= 2`, [user]);
+    expect(await pns.app.get(RetentionService).runPass()).toMatchObject({ changes: 2 });
+
+    const failure = await client.changes(user, 0).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(PnsGoneError);
+    expect(failure).toMatchObject({ status: 410, error: 'Gone', version: 3, message: expect.stringContaining('reload') });
     expect((await client.changes(user, 2)).changes.map((change) => change.version)).toEqual([3]);
   });
 

@@ -140,6 +140,12 @@ describe('the Node client (node-client/) against a running pns', () => {
       expect(sent.url).toBe('/api/notifications');
       expect(JSON.parse(sent.body)).toEqual({ ...input, expiresAt: '2026-12-24T18:00:00.000Z', idempotencyKey: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     });
+    it('sends push and pushDisplay in the form pns accepts', async () => {
+      const user = newUser();
+      await client.notify({ userId: user, data: 'pushed', push: 'never', pushDisplay: { title: 'Order 1', body: 'shipped', url: '/orders/1' } });
+      expect((await allOf(user)).map((item) => item.data)).toEqual(['pushed']);
+      await expectPnsError(client.notify({ userId: user, data: 'x', push: 'sometimes' as never }), 400, 'Bad Request', /push/);
+    });
   });
 
   describe('tickets and dropping connections', () => {

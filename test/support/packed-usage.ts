@@ -51,13 +51,15 @@ export const BACKEND_TSCONFIG = {
 
 /** A page's script, type-checked only (it needs a browser to run). */
 export const BROWSER_SOURCE = `
-import { createClient, PnsError, type Item, type PnsClient } from '@pns/client';
+import { createClient, PnsError, type Change, type Counts, type Item, type MarkResult, type PnsClient } from '@pns/client';
 
 export function connect(url: string, ticket: string): PnsClient {
   const client = createClient({ url, connectionId: ticket, transport: 'auto' });
   client.on('count', (count: number) => {
     document.title = count > 0 ? \`(\${count}) Inbox\` : 'Inbox';
   });
+  client.on('counts', (counts: Counts) => console.log(counts.version, counts.categories));
+  client.on('change', (change: Change) => console.log(change.type, change.ids));
   client.on('error', (error: PnsError) => console.warn(error.code));
   return client;
 }
@@ -66,11 +68,17 @@ export function unseen(client: PnsClient): Promise<Item[]> {
   return client.fetchUnseen(10);
 }
 
+export function readAll(client: PnsClient): Promise<MarkResult> {
+  return client.mark('read', { all: true });
+}
+
 export function misuses(client: PnsClient): void {
   // @ts-expect-error a count is a number
   client.on('count', (count: string) => count.length);
   // @ts-expect-error not a transport
   createClient({ transport: 'carrier-pigeon' });
+  // @ts-expect-error not a mark
+  void client.mark('pinned', { all: true });
 }
 `;
 
