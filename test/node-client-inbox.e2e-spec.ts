@@ -80,7 +80,7 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
       { version: 2, type: 'created', ids: [second] },
       { version: 3, type: 'seen', ids: expect.arrayContaining([first, second]) },
     ]);
-    expect(all.changes[0].items).toEqual([expect.objectContaining({ id: first, userId: user, data: 'a' })]);
+    expect(all.changes[0].items).toEqual([expect.objectContaining({ id: first, notification_data: 'a' })]);
 
     const page = await client.changes(user, 0, 2);
     expect({ versions: page.changes.map((change) => change.version), hasMore: page.hasMore }).toEqual({ versions: [1, 2], hasMore: true });

@@ -127,13 +127,27 @@ export interface MarkResult {
 
 export type ChangeType = 'created' | 'updated' | 'seen' | 'read' | 'unread' | 'archived' | 'unarchived' | 'snoozed' | 'unsnoozed' | 'deleted' | 'expired';
 
+/** A notification as a change carries it (the device protocol's Item): absent fields are unset. */
+export interface ChangeItem {
+  id: string;
+  notification_data: unknown;
+  create_date: string;
+  seen_date?: string;
+  category?: string;
+  read_date?: string;
+  archive_date?: string;
+  update_date?: string;
+  expire_date?: string;
+  key?: string;
+}
+
 export interface Change {
   version: number;
   type: ChangeType;
   at: string;
   ids: string[];
   /** For `created`, `updated` and `unsnoozed`: those of `ids` that still exist, as they are now. */
-  items?: Notification[];
+  items?: ChangeItem[];
 }
 
 export interface ChangesPage {

@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { Matches } from 'class-validator';
 import { IsIntBetween } from '../../notifications/dto/validation.js';
-import { NotificationDto, toNotificationDto } from '../../notifications/dto/notification.dto.js';
+import type { Item } from '../../realtime/core/frames.js';
+import { toItem } from '../../realtime/core/item.mapper.js';
 import { MAX_CHANGES_PAGE, type ChangesPage } from '../inbox.js';
 
 export class ChangesQuery {
@@ -17,6 +18,30 @@ export class ChangesQuery {
   limit: number = 100;
 }
 
+/** A notification as a change carries it: the device protocol's Item, the same over REST and devices (docs/protocol.md, Item). */
+export class ChangeItemDto implements Item {
+  @ApiProperty({ example: '42' })
+  id: string;
+  @ApiProperty({ description: 'the data as posted: any JSON value' })
+  notification_data: unknown;
+  @ApiProperty({ format: 'date-time' })
+  create_date: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'present once seen' })
+  seen_date?: string;
+  @ApiPropertyOptional({ description: 'present when it has one' })
+  category?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  read_date?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  archive_date?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  update_date?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  expire_date?: string;
+  @ApiPropertyOptional()
+  key?: string;
+}
+
 export class ChangeDto {
   @ApiProperty({ example: 18 })
   version: number;
@@ -26,8 +51,8 @@ export class ChangeDto {
   at: string;
   @ApiProperty({ type: [String], description: 'at most 1000' })
   ids: string[];
-  @ApiPropertyOptional({ type: [NotificationDto], description: 'created, updated and unsnoozed only: those of ids that still exist, as they are now' })
-  items?: NotificationDto[];
+  @ApiPropertyOptional({ type: [ChangeItemDto], description: 'created, updated and unsnoozed only: those of ids that still exist, as they are now' })
+  items?: ChangeItemDto[];
 }
 
 export class ChangesPageDto {
@@ -46,7 +71,7 @@ export function toChangesPageDto(page: ChangesPage): ChangesPageDto {
       type,
       at: at.toISOString(),
       ids,
-      ...(items ? { items: items.map(toNotificationDto) } : {}),
+      ...(items ? { items: items.map(toItem) } : {}),
     })),
     version: page.version,
     hasMore: page.hasMore,
