@@ -52,7 +52,7 @@ describe('replace by key: POST /api/notifications with "key"', () => {
     expect(await counts(userId)).toMatchObject({ unseen: 1, unread: 1, total: 1, categories: { builds: { unseen: 1, unread: 1, total: 1 } } });
     const log = await changes(userId, 0);
     expect(log.map((change: { type: string }) => change.type)).toEqual(['created', 'read', 'updated']);
-    expect(log[2]).toMatchObject({ ids: [first.id], items: [{ id: first.id, data: { status: 'passed' } }] });
+    expect(log[2]).toMatchObject({ ids: [first.id], items: [{ id: first.id, notification_data: { status: 'passed' } }] });
     expect(await rowsOf(userId)).toHaveLength(1);
     device.close();
     modern.close();

@@ -9,7 +9,7 @@ import { clockPasses, pollUntil } from './support/waiters';
 interface Change {
   type: string;
   ids: string[];
-  items?: { id: string; seenAt: string | null; readAt: string | null }[];
+  items?: { id: string; seen_date?: string; read_date?: string }[];
 }
 
 describe('expiry, snooze and inbox preferences at ingest', () => {
@@ -109,7 +109,10 @@ describe('expiry, snooze and inbox preferences at ingest', () => {
       expect(await counts(userId)).toMatchObject({ unseen: 2, unread: 2, total: 2 });
       const log = await changes(userId);
       expect(log.map((change) => change.type)).toEqual(['created', 'created', 'read', 'snoozed', 'unsnoozed']);
-      expect(log[4]).toMatchObject({ ids: [id], items: [{ id, seenAt: null, readAt: null }] });
+      expect(log[4]).toMatchObject({ ids: [id], items: [{ id }] });
+      // Unseen and unread again: an Item carries seen_date and read_date only when set.
+      expect(log[4]?.items?.[0]).not.toHaveProperty('seen_date');
+      expect(log[4]?.items?.[0]).not.toHaveProperty('read_date');
       device.close();
     });
 

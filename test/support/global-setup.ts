@@ -8,6 +8,8 @@ import { TEMPLATE_DATABASE, withDatabaseName } from './database';
 
 declare global {
   var pnsTestPostgres: EmbeddedDatabase | undefined;
+  /** Its folder, removed by the teardown: a full run leaves a gigabyte or more of databases there. */
+  var pnsTestPostgresDir: string | undefined;
 }
 
 /**
@@ -20,6 +22,7 @@ export default async function globalSetup(): Promise<void> {
   if (!adminUrl) {
     const dir = await mkdtemp(join(tmpdir(), 'pns-test-'));
     await chmod(dir, 0o755);
+    globalThis.pnsTestPostgresDir = dir;
     globalThis.pnsTestPostgres = await startEmbeddedPostgres(dir, { log: () => undefined, warn: () => undefined } as never);
     adminUrl = globalThis.pnsTestPostgres.url;
   }
