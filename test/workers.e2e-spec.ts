@@ -1,16 +1,16 @@
-import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import request from 'supertest';
 import { auth } from './support/app';
 import { connectCounted } from './support/devices';
 import { newUser } from './support/factories';
 import { startServerProcess, stopServerProcesses, type ServerProcess } from './support/server-process';
-import { pollUntil } from './support/waiters';
+import { DEADLINE_MS, pollUntil } from './support/waiters';
 
 jest.setTimeout(120_000);
+// A replacement worker boots a whole instance, as a server process does (which may take 30 s to start).
+const RESTART_DEADLINE_MS = 30_000;
 afterEach(stopServerProcesses);
 
 /** One POST on a connection of its own, so that the primary may hand it to any worker; returns the worker that answered. */
@@ -19,10 +19,35 @@ async function postOnFreshConnection(server: ServerProcess, userId: string, data
   return response.headers['x-pns-worker'];
 }
 
-/** The worker processes of a primary: its children that run pns (the others are PostgreSQL's). */
+/** The worker processes of a primary, from /proc: its children that run pns (the others are PostgreSQL's). */
 async function workerPids(primary: number): Promise<number[]> {
-  const { stdout } = await promisify(execFile)('pgrep', ['-P', String(primary), '-f', 'main.js']).catch(() => ({ stdout: '' }));
-  return stdout.split('\n').filter(Boolean).map(Number);
+  const pids: number[] = [];
+  for (const entry of (await readdir('/proc')).filter((name) => /^\d+$/.test(name))) {
+    const [stat, cmdline] = await Promise.all([readFile(`/proc/${entry}/stat`, 'utf8'), readFile(`/proc/${entry}/cmdline`, 'utf8')]).catch(() => ['', '']);
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === primary && cmdline.includes('main.js')) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+/** The worker that answers a health check on a fresh connection; undefined if none answers in time. */
+function answeringWorker(server: ServerProcess): Promise<string | undefined> {
+  return request(server.baseUrl)
+    .get('/health/live')
+    .set('Connection', 'close')
+    .timeout(5_000)
+    .then(
+      (response) => response.headers['x-pns-worker'],
+      () => undefined,
+    );
+}
+
+function exitWithin(server: ServerProcess, ms: number): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`pns did not exit within ${ms} ms of SIGTERM:\n${server.output()}`)), ms);
+  });
+  return Promise.race([server.exited, late]).finally(() => clearTimeout(timer));
 }
 
 describe('WORKERS=2', () => {
@@ -57,12 +82,12 @@ describe('WORKERS=2', () => {
     const pids = await pollUntil(() => workerPids(server.child.pid!), (found) => found.length === 2, 'two worker processes');
     process.kill(pids[0], 'SIGKILL');
     // The replacement is worker 3: the primary numbers every worker it forks.
-    await pollUntil(() => request(server.baseUrl).get('/health/ready').set('Connection', 'close').then((response) => response.headers['x-pns-worker']), (worker) => worker === '3', 'an answer from the restarted worker');
+    await pollUntil(() => answeringWorker(server), (worker) => worker === '3', 'an answer from the restarted worker', RESTART_DEADLINE_MS);
 
     const user = newUser();
     const devices = await Promise.all([connectCounted(server, user), connectCounted(server, user)]);
     server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
+    expect(await exitWithin(server, DEADLINE_MS)).toBe(0);
     // Each worker closed its devices as a draining server does (1001 going away), none was cut off.
     expect(await Promise.all(devices.map((device) => device.waitForClose()))).toEqual([1001, 1001]);
     expect(server.output()).toMatch(/worker \d+ \(pid \d+\) exited with SIGKILL; starting another/);
