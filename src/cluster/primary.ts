@@ -49,6 +49,7 @@ export async function runPrimary(config: AppConfig): Promise<void> {
     const deadline = setTimeout(() => {
       process.stderr.write('pns: workers did not exit within SHUTDOWN_TIMEOUT; stopping them\n');
       for (const worker of liveWorkers()) worker.process.kill('SIGKILL');
+      void database.stop().finally(() => process.exit(1));
     }, config.shutdownTimeoutMs + RESTART_DELAY_MS);
     deadline.unref();
     void Promise.all(liveWorkers().map((worker) => exitOf(worker, signal)))
