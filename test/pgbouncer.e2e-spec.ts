@@ -13,7 +13,7 @@ jest.setTimeout(90_000);
 
 const binary = pgbouncerBinary();
 const suite = binary ? describe : describe.skip;
-if (!binary) process.stderr.write('test/pgbouncer.e2e-spec.ts skipped: the pgbouncer binary is not installed (apt-get install pgbouncer)\n');
+const title = 'behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer)';
 
 /** Transactions the pooler has run for `database`, from its admin console. */
 async function pooledTransactions(adminUrl: string, database: string): Promise<number> {
@@ -28,7 +28,7 @@ async function pooledTransactions(adminUrl: string, database: string): Promise<n
 }
 
 /** pns behind PgBouncer in transaction mode: the pool through the pooler, LISTEN and session locks direct. */
-suite('behind PgBouncer in transaction mode (DATABASE_POOLER=pgbouncer)', () => {
+suite(binary ? title : `${title}: skipped, the pgbouncer binary is not installed (apt-get install pgbouncer)`, () => {
   let directUrl: string;
   let bouncer: RunningPgBouncer;
   let pns: RunningApp;

@@ -1,10 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from '../../src/database/embedded-postgres';
 import { pollUntil } from './waiters';
-import pg from 'pg';
 
 /** Debian's pgbouncer binary, or undefined when it is not installed (`apt-get install pgbouncer`). */
 export function pgbouncerBinary(): string | undefined {
@@ -83,6 +83,7 @@ export async function startPgBouncer(binary: string, serverUrl: string, serverCo
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
+      await rm(folder, { recursive: true, force: true });
     },
   };
 }
