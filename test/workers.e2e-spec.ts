@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -56,6 +56,11 @@ describe('WORKERS=2', () => {
   beforeEach(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'pns-workers-'));
     await chmod(dataDir, 0o755);
+  });
+  // The servers first (this hook runs before the file-level one), then their data.
+  afterEach(async () => {
+    await stopServerProcesses();
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('serves on two workers sharing one embedded PostgreSQL: a notification posted to either reaches a device on the other', async () => {
