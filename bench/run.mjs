@@ -22,7 +22,7 @@ function gitCommit() {
   }
 }
 
-const SCENARIOS = ['ingest', 'batch', 'push', 'connections', 'volume', 'retention'];
+const SCENARIOS = ['ingest', 'batch', 'push', 'connections', 'volume', 'retention', 'peer'];
 // Every run stops by itself: a scenario that hangs is cut here and the harness cleans up.
 const RUN_DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? 60 * 60_000);
 

@@ -1,6 +1,9 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
+import { runPrimary } from './cluster/primary.js';
+import { workerHeader, workerNumber } from './cluster/worker.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
 import { HttpDrain } from './http/http-drain.js';
 import { drainAndClose } from './shutdown.js';
@@ -14,15 +17,18 @@ async function main(): Promise<void> {
     process.stderr.write(`pns: ${error.message}\n`);
     process.exit(1);
   }
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config);
   const drain = new HttpDrain();
   const app = await createApp(config, undefined, drain);
+  const worker = workerNumber();
+  if (worker !== undefined) app.use(workerHeader(worker));
   await app.listen(config.port);
   const logger = new Logger('pns');
   exitOnSignals(config.shutdownTimeoutMs, async () => {
     logger.log('shutting down');
     await drainAndClose(app, drain, config.shutdownTimeoutMs);
   });
-  logger.log(`listening on port ${config.port}`);
+  logger.log(`listening on port ${config.port}${worker === undefined ? '' : ` (worker ${worker})`}`);
   if (config.appTokenGenerated) {
     // Deliberately not through the logger: a token never goes into a log line.
     process.stdout.write(`\npns: no APP_TOKEN set; this run's generated app token is:\n\n    ${config.appToken}\n\n`);
@@ -35,7 +41,11 @@ async function main(): Promise<void> {
  * Nest's own shutdown hooks would re-raise the signal and exit non-zero instead.
  */
 function exitOnSignals(deadlineMs: number, close: () => Promise<void>): void {
+  let closing = false;
+  // A worker gets a terminal's Ctrl-C twice (from the terminal and from its primary): once is enough.
   const shutdown = () => {
+    if (closing) return;
+    closing = true;
     const deadline = setTimeout(() => {
       process.stderr.write(`pns: shutdown took longer than SHUTDOWN_TIMEOUT (${deadlineMs} ms); exiting\n`);
       process.exit(1);
@@ -49,8 +59,8 @@ function exitOnSignals(deadlineMs: number, close: () => Promise<void>): void {
       },
     );
   };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
 }
 
 main().catch((error: unknown) => {

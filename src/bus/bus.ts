@@ -24,7 +24,8 @@ export interface BusEvents {
 
 /**
  * The instance's own PostgreSQL connection for LISTEN/NOTIFY. It cannot come from the Prisma
- * pool: a pooled connection is shared and recycled, and LISTEN belongs to one session.
+ * pool: a pooled connection is shared and recycled, and LISTEN belongs to one session; behind a
+ * transaction pooler it goes to the server directly (DATABASE_LISTEN_URL).
  */
 @Injectable()
 export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModuleDestroy {
@@ -67,7 +68,7 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.database.url, application_name: `${BUS_APPLICATION_NAME_PREFIX}${this.instanceId}` });
+    const client = new pg.Client({ connectionString: this.database.listenUrl, application_name: `${BUS_APPLICATION_NAME_PREFIX}${this.instanceId}` });
     client.on('notification', (notification) => this.dispatch(notification));
     // A lost connection emits 'error' (when a query was running or the server said why) then 'end'.
     client.on('error', (error) => this.logger.warn(`bus connection error: ${error.message}`));

@@ -35,6 +35,19 @@ export class AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Connections of this instance's database pool. */
   readonly databasePoolSize: number;
+  /**
+   * The direct (session) connection for LISTEN/NOTIFY, session advisory locks and migrations.
+   * Undefined: the same server as the pool (`databaseUrl`, or the embedded one).
+   */
+  readonly databaseListenUrl: string | undefined;
+  /**
+   * A transaction-mode pooler (PgBouncer) sits behind `databaseUrl`: statements on the pool run
+   * unnamed, since a named prepared statement lives on one server connection the pooler may
+   * not hand back (docs/scaling.md).
+   */
+  readonly databasePooler: boolean;
+  /** Processes serving the port (node:cluster); 1: this process serves it alone. */
+  readonly workers: number;
   /** How long a SIGTERM may take before the process gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
   /** Calls of one webhook URL, per instance: sustained per second, and the burst an idle hook may take. */

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import webpush from 'web-push';
 import { ConfigError, loadConfig } from './config.schema';
@@ -152,6 +152,25 @@ describe('loadConfig', () => {
     expect(url).not.toMatch(/hunter2|other-secret/);
     expect(message({ DATABASE_URL: 'postgres//pns:hunter2-secret@db/pns' })).not.toContain('hunter2');
     expect(message({ APP_TOKEN: 'shared-token', APP_READONLY_TOKENS: 'shared-token' })).not.toContain('shared-token');
+  });
+
+  it('runs one worker and no pooler by default, one worker per core with WORKERS=auto', () => {
+    expect(loadConfig({})).toMatchObject({ workers: 1, databasePooler: false, databaseListenUrl: undefined });
+    expect(loadConfig({ WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(loadConfig({ WORKERS: '3' }).workers).toBe(3);
+    expect(problemsOf({ WORKERS: '0' })).toEqual(['WORKERS']);
+    expect(problemsOf({ WORKERS: 'two' })).toEqual(['WORKERS']);
+    expect(problemsOf({ WORKERS: '65' })).toEqual(['WORKERS']);
+  });
+
+  it('takes a transaction pooler only with a direct URL for LISTEN', () => {
+    const pooled = { DATABASE_URL: 'postgres://pns@bouncer:6432/pns', DATABASE_LISTEN_URL: 'postgres://pns@db:5432/pns' };
+    expect(loadConfig({ ...pooled, DATABASE_POOLER: 'pgbouncer' })).toMatchObject({ databasePooler: true, databaseListenUrl: 'postgres://pns@db:5432/pns' });
+    expect(loadConfig({ ...pooled, DATABASE_POOLER: 'transaction' }).databasePooler).toBe(true);
+    expect(loadConfig({ ...pooled, DATABASE_POOLER: 'none' }).databasePooler).toBe(false);
+    expect(problemsOf({ DATABASE_URL: pooled.DATABASE_URL, DATABASE_POOLER: 'pgbouncer' })).toEqual(['DATABASE_POOLER']);
+    expect(problemsOf({ ...pooled, DATABASE_POOLER: 'session' })).toEqual(['DATABASE_POOLER']);
+    expect(problemsOf({ DATABASE_LISTEN_URL: 'mysql://db/pns' })).toEqual(['DATABASE_LISTEN_URL']);
   });
 
   it('prefers APP_TOKEN over its alias AUTH_TOKEN', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { validateCronExpression } from 'cron';
 import { AppConfig } from './app-config.js';
 import { parseDuration } from './duration.js';
@@ -14,6 +15,10 @@ export class ConfigError extends Error {
 }
 
 const EVERY_15_MINUTES = '*/15 * * * *';
+// "pgbouncer" and "transaction" name the same mode: a server connection per transaction.
+const POOLERS = ['none', 'pgbouncer', 'transaction'];
+// Each worker holds its own pool and bus connection: past this, max_connections runs out first.
+const MAX_WORKERS = 64;
 const LOG_LEVELS: readonly AppConfig['logLevel'][] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
@@ -74,6 +79,26 @@ export function loadConfig(env: Environment): AppConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     fail('DATABASE_URL', 'expected a postgres:// or postgresql:// URL', undefined);
   }
+
+  const databaseListenUrl = read('DATABASE_LISTEN_URL');
+  if (databaseListenUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseListenUrl)) {
+    fail('DATABASE_LISTEN_URL', 'expected a postgres:// or postgresql:// URL', undefined);
+  }
+  const pooler = read('DATABASE_POOLER')?.toLowerCase();
+  if (pooler !== undefined && !POOLERS.includes(pooler)) fail('DATABASE_POOLER', `expected one of ${POOLERS.join(', ')}`, undefined);
+  const databasePooler = pooler !== undefined && pooler !== 'none';
+  if (databasePooler && databaseUrl === undefined) fail('DATABASE_POOLER', 'a pooler needs DATABASE_URL (the pooler) and DATABASE_LISTEN_URL (the server)', undefined);
+  if (databasePooler && databaseListenUrl === undefined) {
+    fail('DATABASE_POOLER', 'behind a transaction pooler LISTEN needs a direct session connection: set DATABASE_LISTEN_URL', undefined);
+  }
+
+  const workersText = read('WORKERS')?.toLowerCase() ?? '1';
+  const workers =
+    workersText === 'auto'
+      ? availableParallelism()
+      : /^\d+$/.test(workersText) && Number(workersText) >= 1 && Number(workersText) <= MAX_WORKERS
+        ? Number(workersText)
+        : fail('WORKERS', `expected "auto" (one per core) or an integer from 1 to ${MAX_WORKERS}`, 1);
 
   const list = (name: string): string[] =>
     (read(name) ?? '')
@@ -136,6 +161,9 @@ export function loadConfig(env: Environment): AppConfig {
     maxNotificationBytes: positiveInteger('MAX_NOTIFICATION_BYTES', 16384),
     logLevel: logLevel as AppConfig['logLevel'],
     databasePoolSize: positiveInteger('DATABASE_POOL_SIZE', 20, 1000),
+    databaseListenUrl,
+    databasePooler,
+    workers,
     shutdownTimeoutMs: duration('SHUTDOWN_TIMEOUT', '10s'),
     webhookRatePerSecond: positiveInteger('WEBHOOK_RATE', 10),
     webhookBurst: positiveInteger('WEBHOOK_BURST', 20),

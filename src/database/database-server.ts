@@ -12,16 +12,22 @@ const MIGRATIONS_DIRECTORY = resolve('prisma/migrations');
  */
 export class DatabaseServer {
   private constructor(
+    /** For the pool: the server, or a transaction pooler in front of it. */
     readonly url: string,
+    /**
+     * A direct session on the server, for what belongs to one session and so cannot pass a
+     * transaction pooler: LISTEN, session advisory locks, migrations (`DATABASE_LISTEN_URL`).
+     */
+    readonly listenUrl: string,
     private readonly stopServer: () => Promise<void>,
   ) {}
 
   static async start(config: AppConfig): Promise<DatabaseServer> {
     const server = config.databaseUrl
-      ? new DatabaseServer(config.databaseUrl, async () => undefined)
-      : await startEmbeddedPostgres(config.dataDir).then((embedded) => new DatabaseServer(embedded.url, () => embedded.stop()));
+      ? new DatabaseServer(config.databaseUrl, config.databaseListenUrl ?? config.databaseUrl, async () => undefined)
+      : await startEmbeddedPostgres(config.dataDir).then((embedded) => new DatabaseServer(embedded.url, embedded.url, () => embedded.stop()));
     try {
-      if (config.migrateOnStart) await applyMigrations(server.url, MIGRATIONS_DIRECTORY);
+      if (config.migrateOnStart) await applyMigrations(server.listenUrl, MIGRATIONS_DIRECTORY);
     } catch (error) {
       await server.stopServer();
       throw error;

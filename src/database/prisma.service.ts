@@ -4,9 +4,12 @@ import pg from 'pg';
 import { AppConfig } from '../config/app-config.js';
 import { PrismaClient, type Prisma } from '../generated/prisma/client.js';
 import { DatabaseServer } from './database-server.js';
+import { UnnamedStatementsClient } from './unnamed-statements.js';
 
 /** DATABASE_POOL_SIZE's default, also for specs that build the service by hand. */
 const DEFAULT_POOL_SIZE = 20;
+// Sessions are rare (the retention pass's lock): two cover a pass and a manual run.
+const SESSION_POOL_SIZE = 2;
 // A database that stops answering must not hold requests (or the readiness probe): a refused
 // connection fails at once, one that hangs (or a wait for a free connection) fails after this,
 // and the request is answered 503 (database-errors.ts). Long enough that a burst of requests
@@ -29,14 +32,31 @@ export class PrismaService extends PrismaClient {
    * the rest of a notification's database work (docs/performance.md, single ingest).
    */
   readonly pool: pg.Pool;
+  /**
+   * Where `session` takes its connections: the pool itself, or behind a transaction pooler a
+   * small pool of direct connections (DATABASE_LISTEN_URL), since session state such as a
+   * session advisory lock would otherwise outlive the transaction on a connection the pooler
+   * hands to someone else.
+   */
+  private readonly sessions: pg.Pool;
 
   constructor(server: DatabaseServer, @Optional() config?: AppConfig) {
-    const pool = new pg.Pool({ connectionString: server.url, max: config?.databasePoolSize ?? DEFAULT_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    const pooled = config?.databasePooler ?? false;
+    const pool = new pg.Pool({
+      connectionString: server.url,
+      max: config?.databasePoolSize ?? DEFAULT_POOL_SIZE,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      ...(pooled ? { Client: UnnamedStatementsClient } : {}),
+    });
+    const sessions = pooled ? new pg.Pool({ connectionString: server.listenUrl, max: SESSION_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) : pool;
     // An idle connection dropped by the server (restart, failover) is an event, not a crash:
     // the pool opens a new one on next use.
-    pool.on('error', (error) => new Logger(PrismaService.name).warn(`idle database connection lost: ${error.message}`));
+    for (const each of new Set([pool, sessions])) {
+      each.on('error', (error) => new Logger(PrismaService.name).warn(`idle database connection lost: ${error.message}`));
+    }
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
+    this.sessions = sessions;
   }
 
   /**
@@ -71,7 +91,7 @@ export class PrismaService extends PrismaClient {
    * such state reaches another user of the pool, also when `work` fails.
    */
   async session<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.sessions.connect();
     try {
       return await work(client);
     } finally {
@@ -87,5 +107,6 @@ export class PrismaService extends PrismaClient {
   async close(): Promise<void> {
     await this.$disconnect();
     await this.pool.end();
+    if (this.sessions !== this.pool) await this.sessions.end();
   }
 }
