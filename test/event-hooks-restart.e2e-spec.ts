@@ -3,7 +3,7 @@ import { auth } from './support/app';
 import { createTestDatabase } from './support/database';
 import { EventReceiver } from './support/event-receiver';
 import { newUser } from './support/factories';
-import { pollUntil } from './support/poll';
+import { pollUntil } from './support/waiters';
 import { startServerProcess, stopServerProcesses } from './support/server-process';
 
 jest.setTimeout(90_000);

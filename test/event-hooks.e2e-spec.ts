@@ -7,7 +7,7 @@ import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { EventReceiver } from './support/event-receiver';
 import { newUser } from './support/factories';
-import { pollUntil } from './support/poll';
+import { pollUntil } from './support/waiters';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@ import { createTestDatabase } from './support/database';
 import { postNotification } from './support/devices';
 import { EventReceiver } from './support/event-receiver';
 import { newUser } from './support/factories';
-import { pollUntil } from './support/poll';
+import { pollUntil } from './support/waiters';
 
 jest.setTimeout(60_000);
 
