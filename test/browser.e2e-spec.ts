@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import type { ClientOptions, ClientEvents, createClient, Item, PnsClient } from '../client/src/pns-client';
 import { auth, startApp, type RunningApp } from './support/app';
+import { launchChromium, waitForCount, waitForText } from './support/browser-pages';
 import { expectClientBuilt } from './support/build';
 import { createTestDatabase } from './support/database';
 import { postNotification, registerTicket, unseenCount } from './support/devices';
@@ -10,12 +10,7 @@ import { newUser } from './support/factories';
 import { startProxy, type HttpProxy } from './support/http-proxy';
 import { DEADLINE_MS } from './support/waiters';
 
-/** Debian's chromium; CI installs it (.ci/run). Playwright's own browser download cannot work here. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PUBLIC_URL = 'https://pns.example.com';
-/** Waits poll on a timer: the default, animation frames, stalls in background tabs. */
-const POLL_MS = 20;
 /** The longest reconnection delay of the WebSocket test's client. */
 const MAX_RECONNECT_DELAY_MS = 100;
 
@@ -45,11 +40,10 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
   let context: BrowserContext;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: these tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)`);
     await expectClientBuilt();
     [pns, browser] = await Promise.all([
       createTestDatabase().then((url) => startApp(url, { DEMO: 'true', PUBLIC_URL })),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+      launchChromium(),
     ]);
     [blocking, forwarding] = await Promise.all([startProxy(pns.baseUrl, { websockets: 'refuse' }), startProxy(pns.baseUrl, { websockets: 'forward' })]);
   });
@@ -77,7 +71,7 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
     for (const tab of tabs) {
       await tab.goto(`${pns.baseUrl}/demo?connectionId=${ticket}`);
       await waitForText(tab, '#status', 'live · WebSocket');
-      await waitForItems(tab, 2);
+      await waitForCount(tab, '#items li', 2);
       expect(await tab.locator('#badge').isHidden()).toBe(true);
     }
 
@@ -90,7 +84,7 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
     // Background tabs get no animation frames, which clicks wait for.
     await tabs[0].bringToFront();
     await tabs[0].click('#bell');
-    await waitForItems(tabs[0], 5);
+    await waitForCount(tabs[0], '#items li', 5);
     await Promise.all(tabs.map((tab) => tab.locator('#badge').waitFor({ state: 'hidden' })));
     expect(await unseenCount(pns, user)).toBe(0);
     expect(await tabs[0].locator('#items li.fresh .title').allTextContents()).toEqual([
@@ -100,7 +94,7 @@ describe('the browser client and the demo inbox in Chromium (README, In the brow
     ]);
     expect(await tabs[0].locator('#items li:not(.fresh) .title').allTextContents()).toEqual(['Invoice #2291 is readybilling', 'Welcome to your inbox']);
     // The other tab heard the changes: the new ones are in its list too, now seen.
-    await waitForItems(tabs[1], 5);
+    await waitForCount(tabs[1], '#items li', 5);
 
     await tabs[0].click('#webhook-button');
     const url = await waitForText(tabs[0], '#webhook-url', new RegExp(`^${PUBLIC_URL}/hooks/\\S{20,}$`));
@@ -260,21 +254,3 @@ async function startClient(page: Page, options: ClientOptions): Promise<void> {
   }, options);
 }
 
-/** Waits until the element's text equals or matches `expected`; answers the text. */
-async function waitForText(page: Page, selector: string, expected: string | RegExp): Promise<string> {
-  const pattern = typeof expected === 'string' ? { source: `^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, flags: '' } : { source: expected.source, flags: expected.flags };
-  try {
-    await page.waitForFunction(
-      ([target, { source, flags }]) => new RegExp(source, flags).test(document.querySelector(target)?.textContent ?? ''),
-      [selector, pattern] as const,
-      { polling: POLL_MS },
-    );
-  } catch (error) {
-    throw new Error(`${selector} never showed ${String(expected)}; it shows ${JSON.stringify(await page.textContent(selector))} (${(error as Error).message.split('\n')[0]})`);
-  }
-  return (await page.textContent(selector)) ?? '';
-}
-
-async function waitForItems(page: Page, count: number): Promise<void> {
-  await page.waitForFunction((expected) => document.querySelectorAll('#items li').length === expected, count, { polling: POLL_MS });
-}
