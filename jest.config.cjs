@@ -22,6 +22,8 @@ module.exports = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     '^@prisma/client/runtime/(.*)\\.mjs$': '@prisma/client/runtime/$1.js',
   },
+  // A build of the example host holds a copy of package.json, which jest's module map would see twice.
+  modulePathIgnorePatterns: ['<rootDir>/examples/.*/dist/'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { migrationsDirectory } from './common/package-root.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
 import { redactCredentials } from './config/redact.js';
 import { applyMigrations } from './database/migrator.js';
@@ -23,7 +23,7 @@ async function main(): Promise<number> {
     process.stderr.write('migrate: DATABASE_URL is required (the embedded database migrates itself at start)\n');
     return 1;
   }
-  const applied = await applyMigrations(databaseUrl, resolve('prisma/migrations'));
+  const applied = await applyMigrations(databaseUrl, migrationsDirectory());
   process.stdout.write(`migrate: ${applied.length === 0 ? 'nothing to apply' : `applied ${applied.join(', ')}`}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { RouterModule } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { DEVICE_VERIFIER } from './auth/device-verifier.js';
 import { AppConfig } from './config/app-config.js';
+import { HOST_POOL } from './database/database-server.js';
 import { embeddedConfig, normalizeMountPath } from './embedding/embedded-config.js';
 import { mountGateways } from './embedding/gateway-paths.js';
 import { PNS_MOUNT_PATH } from './embedding/mount-path.js';
@@ -16,11 +17,11 @@ import { NotificationsModule } from './notifications/notifications.module.js';
 
 export { PnsService } from './embedding/pns.service.js';
 export { prismaTransactionClient, type PrismaTransaction } from './embedding/transactional-notify.repository.js';
-export type { PnsModuleAsyncOptions, PnsModuleOptions, PnsAuthOptions, VerifyDevice } from './embedding/pns-options.js';
+export type { PnsModuleAsyncOptions, PnsModuleOptions, PnsDatabaseOptions, PnsSettings, PnsAuthOptions, VerifyDevice } from './embedding/pns-options.js';
 
 const PNS_OPTIONS = Symbol('PNS_OPTIONS');
 
-/** What the settings module hands every pns module: the config, the host's device check, the mount path. */
+/** What the settings module hands every pns module: the config, the host's device check and pool, the mount path. */
 @Module({})
 class PnsSettingsModule {}
 
@@ -35,6 +36,7 @@ export class PnsModule {
     return PnsModule.mount(options.path, config.demo, [], [
       { provide: AppConfig, useValue: config },
       { provide: DEVICE_VERIFIER, useValue: options.auth.verify ?? null },
+      { provide: HOST_POOL, useValue: options.pool ?? null },
     ]);
   }
 
@@ -44,6 +46,7 @@ export class PnsModule {
       { provide: PNS_OPTIONS, useFactory: options.useFactory, inject: (options.inject ?? []) as never[] },
       { provide: AppConfig, useFactory: (resolved: PnsModuleOptions) => embeddedConfig(resolved), inject: [PNS_OPTIONS] },
       { provide: DEVICE_VERIFIER, useFactory: (resolved: PnsModuleOptions) => resolved.auth.verify ?? null, inject: [PNS_OPTIONS] },
+      { provide: HOST_POOL, useFactory: (resolved: PnsModuleOptions) => resolved.pool ?? null, inject: [PNS_OPTIONS] },
     ]);
   }
 
@@ -52,6 +55,7 @@ export class PnsModule {
     return PnsModule.mount('', config.demo, [], [
       { provide: AppConfig, useValue: config },
       { provide: DEVICE_VERIFIER, useValue: null },
+      { provide: HOST_POOL, useValue: null },
     ]);
   }
 
@@ -66,7 +70,7 @@ export class PnsModule {
       global: true,
       imports,
       providers: [...providers, { provide: PNS_MOUNT_PATH, useValue: mountPath }],
-      exports: [AppConfig, DEVICE_VERIFIER, PNS_MOUNT_PATH],
+      exports: [AppConfig, DEVICE_VERIFIER, HOST_POOL, PNS_MOUNT_PATH],
     };
     const routes = mountPath === '' ? [] : [RouterModule.register(modules.map((module) => ({ path: mountPath, module })))];
     return {

@@ -1,9 +1,14 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import request from 'supertest';
 import { freePort } from '../src/database/embedded-postgres';
 import { auth, TEST_TOKEN } from './support/app';
-import { createTestDatabase } from './support/database';
+import { expectClientBuilt } from './support/build';
+import { createEmptyDatabase } from './support/database';
 import { Device } from './support/device';
 import { newUser } from './support/factories';
 import { SseDevice } from './support/sse-device';
@@ -12,12 +17,15 @@ import { pollUntil } from './support/waiters';
 /**
  * The example host application (examples/nest-host), built and run as its own process with pns
  * mounted under /pns: its devices connect through the host's server, the host notifies in its
- * own transactions, and its own routes are untouched.
+ * own transactions, and its own routes are untouched. It runs from a folder of its own, as a
+ * host installed elsewhere would, on a database pns has not migrated yet, through the host's pool.
  */
 
 const EXAMPLE = 'examples/nest-host';
-const HOST_MAIN = `${EXAMPLE}/dist/${EXAMPLE}/src/main.js`;
+const HOST_MAIN = resolve(`${EXAMPLE}/dist/${EXAMPLE}/src/main.js`);
 const BUILD_TIMEOUT_MS = 180_000;
+/** The example's pool's sessions (examples/nest-host/src/host-database.ts). */
+const HOST_APPLICATION_NAME = 'nest-host';
 
 interface Host {
   readonly child: ChildProcess;
@@ -28,11 +36,14 @@ interface Host {
 }
 
 let databaseUrl: string;
+/** The host's working directory: not this repository, so nothing pns reads may depend on it. */
+let elsewhere: string;
 const running = new Set<Host>();
 
 async function startHost(): Promise<Host> {
   const port = await freePort();
   const child = spawn(process.execPath, [HOST_MAIN], {
+    cwd: elsewhere,
     env: { PATH: process.env.PATH, PORT: String(port), DATABASE_URL: databaseUrl, PNS_APP_TOKEN: TEST_TOKEN },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -84,10 +95,27 @@ async function notificationsOf(host: Host, userId: string): Promise<unknown[]> {
   return (response.body as { items: unknown[] }).items;
 }
 
+/** Asked of the database as a DBA would: which migrations are recorded, which sessions are open. */
+async function inDatabase<T>(query: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await query(client);
+  } finally {
+    await client.end();
+  }
+}
+
 beforeAll(async () => {
+  await expectClientBuilt();
   await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `${EXAMPLE}/tsconfig.json`]);
-  databaseUrl = await createTestDatabase();
+  databaseUrl = await createEmptyDatabase();
+  elsewhere = await mkdtemp(join(tmpdir(), 'pns-host-cwd-'));
 }, BUILD_TIMEOUT_MS);
+
+afterAll(async () => {
+  if (elsewhere) await rm(elsewhere, { recursive: true, force: true });
+});
 
 afterEach(async () => {
   await Promise.all(
@@ -101,6 +129,24 @@ afterEach(async () => {
 });
 
 describe('pns mounted under /pns in a host application', () => {
+  it("migrates its tables and serves its client from its own package, started from another folder, sharing the host's pool", async () => {
+    const host = await startHost();
+    const shipped = (await readdir('prisma/migrations', { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+    const applied = await inDatabase(async (client) => (await client.query<{ name: string }>('SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY 1')).rows.map((row) => row.name));
+    expect(applied).toEqual(shipped);
+    const script = await request(host.baseUrl).get('/pns/client.js').expect(200);
+    expect(script.text).toBe(await readFile('dist/client/pns-client.js', 'utf8'));
+
+    // pns's statements go through the host's pool: its sessions are the pool's, beside pns's one LISTEN session.
+    await request(host.baseUrl).post('/pns/api/notifications').set(auth).send({ userIds: [newUser(), newUser()], data: 'shared pool' }).expect(201);
+    const sessions = await inDatabase(async (client) => {
+      const { rows } = await client.query<{ name: string }>('SELECT application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+      return rows.map((row) => row.name.replace(/^pns-bus:.*/, 'pns-bus'));
+    });
+    expect(sessions).toContain(HOST_APPLICATION_NAME);
+    expect(sessions.filter((name) => name !== HOST_APPLICATION_NAME)).toEqual(['pns-bus']);
+  });
+
   it("serves its routes under /pns and leaves the host's own routes alone", async () => {
     const host = await startHost();
     await request(host.baseUrl).get('/hello').expect(200, { hello: 'from the host' });

@@ -68,7 +68,7 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
   }
 
   private async connect(): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.database.listenUrl, application_name: `${BUS_APPLICATION_NAME_PREFIX}${this.instanceId}` });
+    const client = new pg.Client({ ...this.database.session, application_name: `${BUS_APPLICATION_NAME_PREFIX}${this.instanceId}` });
     client.on('notification', (notification) => this.dispatch(notification));
     // A lost connection emits 'error' (when a query was running or the server said why) then 'end'.
     client.on('error', (error) => this.logger.warn(`bus connection error: ${error.message}`));

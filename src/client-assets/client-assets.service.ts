@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/errors.js';
+import { packageRoot } from '../common/package-root.js';
 
 /** Where `npm run build` compiles client/ (client/tsconfig.json); inside dist/, so images ship it. */
-const CLIENT_SCRIPT = resolve('dist/client/pns-client.js');
+const CLIENT_SCRIPT = join(packageRoot(), 'dist/client/pns-client.js');
 
 @Injectable()
 export class ClientAssetsService {

@@ -19,8 +19,8 @@ export async function runPrimary(config: AppConfig): Promise<void> {
   const logger = new Logger('Primary');
   const database = await DatabaseServer.start(config);
   const env = {
-    DATABASE_URL: database.url,
-    DATABASE_LISTEN_URL: database.listenUrl,
+    DATABASE_URL: database.pool.connectionString,
+    DATABASE_LISTEN_URL: database.session.connectionString,
     // Migrated above, once: the workers start on the schema as it is.
     MIGRATE_ON_START: 'false',
     // A generated token must be the same in every worker; it is printed once, here.

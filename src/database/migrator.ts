@@ -43,9 +43,9 @@ export async function readMigrations(directory: string): Promise<Migration[]> {
  * in `_prisma_migrations` as Prisma records them. Instances starting together serialize on an
  * advisory lock; the second finds nothing left to do. Returns the names it applied.
  */
-export async function applyMigrations(databaseUrl: string, directory: string, logger = new Logger('Migrations')): Promise<string[]> {
+export async function applyMigrations(database: string | pg.ClientConfig, directory: string, logger = new Logger('Migrations')): Promise<string[]> {
   const migrations = await readMigrations(directory);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client(typeof database === 'string' ? { connectionString: database } : database);
   await client.connect();
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_MIGRATE_LOCK]);

@@ -25,7 +25,7 @@ const CONNECT_TIMEOUT_MS = 5_000;
 @Injectable()
 export class PrismaService extends PrismaClient {
   /**
-   * Our own pool, handed to the adapter, so that its use can be measured. The few statements
+   * Our own pool (or the host application's, mounted with `pool`), handed to the adapter, so that its use can be measured. The few statements
    * that run for every notification (its insert, its announcement, the count read before its
    * frame) use it directly, as named prepared statements: parsed and planned once per
    * connection, and past the Prisma client's per-query interpreter, which cost more CPU than
@@ -39,24 +39,30 @@ export class PrismaService extends PrismaClient {
    * hands to someone else.
    */
   private readonly sessions: pg.Pool;
+  /** False with the host application's pool (docs/embedding.md): the host ends it, after pns is done. */
+  private readonly ownsPool: boolean;
+  private readonly onIdleError: (error: Error) => void;
 
   constructor(server: DatabaseServer, @Optional() config?: AppConfig) {
     const pooled = config?.databasePooler ?? false;
-    const pool = new pg.Pool({
-      connectionString: server.url,
-      max: config?.databasePoolSize ?? DEFAULT_POOL_SIZE,
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      ...(pooled ? { Client: UnnamedStatementsClient } : {}),
-    });
-    const sessions = pooled ? new pg.Pool({ connectionString: server.listenUrl, max: SESSION_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) : pool;
+    const pool =
+      server.hostPool ??
+      new pg.Pool({
+        ...server.pool,
+        max: config?.databasePoolSize ?? DEFAULT_POOL_SIZE,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        ...(pooled ? { Client: UnnamedStatementsClient } : {}),
+      });
+    const sessions = pooled ? new pg.Pool({ ...server.session, max: SESSION_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS }) : pool;
     // An idle connection dropped by the server (restart, failover) is an event, not a crash:
     // the pool opens a new one on next use.
-    for (const each of new Set([pool, sessions])) {
-      each.on('error', (error) => new Logger(PrismaService.name).warn(`idle database connection lost: ${error.message}`));
-    }
+    const onIdleError = (error: Error) => new Logger(PrismaService.name).warn(`idle database connection lost: ${error.message}`);
+    for (const each of new Set([pool, sessions])) each.on('error', onIdleError);
     super({ adapter: new PrismaPg(pool) });
     this.pool = pool;
     this.sessions = sessions;
+    this.ownsPool = server.hostPool === undefined;
+    this.onIdleError = onIdleError;
   }
 
   /**
@@ -106,7 +112,8 @@ export class PrismaService extends PrismaClient {
 
   async close(): Promise<void> {
     await this.$disconnect();
-    await this.pool.end();
+    if (this.ownsPool) await this.pool.end();
+    else this.pool.removeListener('error', this.onIdleError);
     if (this.sessions !== this.pool) await this.sessions.end();
   }
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { ConfigError } from '../config/config.schema';
 import { embeddedConfig, normalizeMountPath } from './embedded-config';
 
@@ -28,5 +29,13 @@ describe('embeddedConfig', () => {
     expect(bad).toThrow(ConfigError);
     expect(bad).toThrow(/DATABASE_URL[\s\S]*AUTH_DELEGATE_URL|AUTH_DELEGATE_URL[\s\S]*DATABASE_URL/);
     expect(bad).toThrow(/HEARTBEAT_INTERVAL/);
+  });
+
+  it("takes the host's pool instead of a URL, and exactly one of them", () => {
+    const pool = new pg.Pool({ connectionString: 'postgres://pns@db/pns' });
+    expect(embeddedConfig({ pool, auth: { appToken: 'secret' } })).toMatchObject({ databaseUrl: undefined, appToken: 'secret' });
+    const both = { ...options, pool } as unknown as Parameters<typeof embeddedConfig>[0];
+    const neither = { auth: { appToken: 'secret' } } as unknown as Parameters<typeof embeddedConfig>[0];
+    for (const wrong of [both, neither]) expect(() => embeddedConfig(wrong)).toThrow(/databaseUrl or pool: give exactly one/);
   });
 });

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../config/app-config.js';
-import { loadConfig } from '../config/config.schema.js';
+import { ConfigError, loadConfig } from '../config/config.schema.js';
 import type { PnsModuleOptions } from './pns-options.js';
 
 /**
@@ -8,6 +8,10 @@ import type { PnsModuleOptions } from './pns-options.js';
  * The demo page stays off unless asked for: a host did not mean to publish one.
  */
 export function embeddedConfig(options: PnsModuleOptions): AppConfig {
+  // The types allow only one; JavaScript callers and loose factories may still pass both or neither.
+  if ((options.databaseUrl === undefined) === (options.pool === undefined)) {
+    throw new ConfigError(['databaseUrl or pool: give exactly one, the URL of pns\'s database or the application\'s own pg pool']);
+  }
   return loadConfig({
     DEMO: 'false',
     ...options.settings,

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ModuleMetadata } from '@nestjs/common';
+import type pg from 'pg';
 
 /** Who a connecting device is, decided by the host from its upgrade or SSE request: a user id, or null to refuse (401). */
 export type VerifyDevice = (request: IncomingMessage) => Promise<string | null>;
@@ -13,12 +14,19 @@ export interface PnsAuthOptions {
   verify?: VerifyDevice;
 }
 
-export interface PnsModuleOptions {
-  databaseUrl: string;
+/**
+ * Where pns's tables are: a connection URL (pns opens its own pool), or the host's own `pg` pool,
+ * which pns then shares (its statements take their connections from it; the host ends it).
+ */
+export type PnsDatabaseOptions = { databaseUrl: string; pool?: never } | { pool: pg.Pool; databaseUrl?: never };
+
+export type PnsModuleOptions = PnsDatabaseOptions & PnsSettings;
+
+export interface PnsSettings {
   auth: PnsAuthOptions;
   /** Where pns's routes and devices are mounted in the host (`/pns` → `/pns/api/...`, `/pns/subscribe`); default: the root. */
   path?: string;
-  /** Apply pns's migrations (its own tables, in the database of `databaseUrl`) at start; default true. */
+  /** Apply pns's migrations (its own tables, in the database of `databaseUrl` or `pool`) at start; default true. */
   migrate?: boolean;
   /** Any other setting of README's Configuration, by its variable name (`HEARTBEAT_INTERVAL: '25s'`). */
   settings?: Readonly<Record<string, string>>;

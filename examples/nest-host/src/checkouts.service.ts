@@ -1,30 +1,29 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import pg from 'pg';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import type pg from 'pg';
 import { PnsService } from '../../../src/pns.module.js';
-import { HostSettings } from './host-settings.js';
+import { HostDatabase } from './host-database.js';
 
 export type PaymentOutcome = 'paid' | 'failed';
 
 /**
- * A checkout stores the order and its notification in one transaction of the host's own pool,
- * then waits for the payment provider's answer before committing (paid) or rolling back
- * (failed). The user's devices hear of the order only once it is committed.
+ * A checkout stores the order and its notification in one transaction of the host's own pool
+ * (the one pns shares), then waits for the payment provider's answer before committing (paid)
+ * or rolling back (failed). The user's devices hear of the order only once it is committed.
  */
 @Injectable()
-export class CheckoutsService implements OnModuleInit, OnModuleDestroy {
+export class CheckoutsService implements OnModuleInit {
   private readonly pool: pg.Pool;
   private readonly awaitingPayment = new Map<string, (outcome: PaymentOutcome) => void>();
 
-  constructor(settings: HostSettings, private readonly pns: PnsService) {
-    this.pool = new pg.Pool({ connectionString: settings.databaseUrl });
+  constructor(
+    database: HostDatabase,
+    private readonly pns: PnsService,
+  ) {
+    this.pool = database.pool;
   }
 
   async onModuleInit(): Promise<void> {
     await this.pool.query('CREATE TABLE IF NOT EXISTS host_orders (ref text PRIMARY KEY, user_id text NOT NULL, item text NOT NULL)');
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.pool.end();
   }
 
   async checkout(ref: string, userId: string, item: string): Promise<PaymentOutcome> {
