@@ -1,8 +1,11 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import Ajv, { type ValidateFunction } from 'ajv';
+import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
-import type { Device, Frame } from './support/device';
+import { DatabaseClient } from './support/database-client';
+import { Device, type Frame } from './support/device';
 import { FRAMES } from '../src/openapi/device-protocol';
 import { connectCounted, postNotification, registerTicket } from './support/devices';
 import { newUser } from './support/factories';
@@ -20,19 +23,28 @@ interface Operation {
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 }
 
-const SERVER_FRAMES_1 = FRAMES.server[1];
+/** An origin PUSH_ENDPOINTS allows, so that a device can subscribe (nothing is ever pushed to it: the devices stay connected). */
+const PUSH_SERVICE = 'https://push.example.net';
 
 let pns: RunningApp;
+let database: DatabaseClient;
 let openApi: { paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, Schema>; securitySchemes: Record<string, Schema> } };
 let asyncApi: { asyncapi: string; components: { schemas: Record<string, Schema> } };
 
 beforeAll(async () => {
-  pns = await startApp(await createTestDatabase());
+  const url = await createTestDatabase();
+  pns = await startApp(url, { PUSH_ENDPOINTS: PUSH_SERVICE });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  database = new DatabaseClient(client);
   openApi = (await request(pns.baseUrl).get('/docs-json').expect(200)).body;
   asyncApi = (await request(pns.baseUrl).get('/docs-asyncapi.json').expect(200)).body;
 });
 
-afterAll(() => pns.close());
+afterAll(async () => {
+  await database?.end();
+  await pns?.close();
+});
 
 function operations(): { route: string; operation: Operation }[] {
   return Object.entries(openApi.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
@@ -111,7 +123,27 @@ describe('the OpenAPI description', () => {
 
 describe('the device protocol description', () => {
   let validators: Map<string, ValidateFunction>;
+  /** The schemas a frame matches, of those named. */
   const matching = (frame: unknown, names: readonly string[]) => names.filter((name) => validators.get(name)!(frame));
+  /** Which schemas the frames of the tests below matched: at the end, every one must have been. */
+  const matched = { 1: new Set<string>(), 2: new Set<string>(), device: new Set<string>() };
+
+  /** Each frame matches exactly one schema of the protocol's server frames. */
+  const expectServerFrames = (frames: readonly unknown[], protocol: 1 | 2) => {
+    for (const frame of frames) {
+      const matches = matching(frame, FRAMES.server[protocol]);
+      expect({ frame, protocol, matches }).toEqual({ frame, protocol, matches: [expect.any(String)] });
+      matched[protocol].add(matches[0]);
+    }
+  };
+  /** Each request a device sent matches exactly one request schema. */
+  const expectRequests = (frames: readonly unknown[]) => {
+    for (const frame of frames) {
+      const matches = matching(frame, FRAMES.device);
+      expect({ frame, matches }).toEqual({ frame, matches: [expect.any(String)] });
+      matched.device.add(matches[0]);
+    }
+  };
 
   beforeAll(() => {
     const ajv = new Ajv({ strict: false, allErrors: true, formats });
@@ -119,65 +151,151 @@ describe('the device protocol description', () => {
     validators = new Map(Object.keys(asyncApi.components.schemas).map((name) => [name, ajv.getSchema(`asyncapi#/components/schemas/${name}`)!]));
   });
 
-  it('is AsyncAPI 3 with every frame of both protocols', () => {
-    expect(asyncApi.asyncapi).toBe('3.0.0');
-    expect(Object.keys(asyncApi.components.schemas)).toEqual(expect.arrayContaining(['CountFrame', 'ErrorFrame', 'UnseenDataRequest', 'CountsFrame', 'ChangeFrame', 'ResyncFrame']));
-  });
-
-  it('matches every frame a running pns sends a protocol-1 device, and every request it answers', async () => {
+  /** A user with three notifications, whose change log no longer keeps the first change: since=0 resyncs, since=1 resumes. */
+  async function userWithHistory(): Promise<string> {
     const userId = newUser();
     await postNotification(pns, userId, null, 'orders');
     await postNotification(pns, userId, ['any', 'json']);
-    const device: Device = await connectCounted(pns, userId);
-    const sent: unknown[] = [
-      'unseenNotificationDataRequest',
-      { seenNotificationsRequest: { receivedAfter: '2000-01-01T00:00:00Z', limit: 5 } },
-      { notificationDataRequest: { limit: 5 } },
-      { unseenNotificationDataRequest: { limit: 2 } },
-      { webhookRequest: {} },
-      { pushUnsubscribeRequest: { id: '1' } },
-    ];
-    for (const frame of sent) {
-      if (typeof frame === 'string') {
-        const since = device.frames.length;
-        device.send(JSON.stringify(frame));
-        await device.nextFrame((answer) => 'newNotificationData' in answer, { since });
-      } else {
-        await device.request(frame as Frame);
-      }
-    }
-    await device.request({ notARequest: {} });
-    device.close();
+    await postNotification(pns, userId, 'text');
+    await database.setPrunedVersion(userId, 1);
+    return userId;
+  }
 
-    const deviceSchemas = asyncApi.components.schemas;
-    const requestNames = Object.keys(deviceSchemas).filter((name) => name.endsWith('Request'));
-    for (const frame of sent) expect({ frame, matches: matching(typeof frame === 'string' ? frame : { ...(frame as Frame), requestId: 'r-1' }, requestNames) }).toEqual({ frame, matches: [expect.any(String)] });
-    const serverNames = FRAMES.server[1];
-    for (const frame of device.frames) expect({ frame, matches: matching(frame, serverNames) }).toEqual({ frame, matches: [expect.any(String)] });
-    // The run produced each kind it should have: a description that matched nothing would fail above.
-    const kinds = new Set(device.frames.flatMap((frame) => matching(frame, serverNames)));
-    expect([...kinds].sort()).toEqual(['CountFrame', 'ErrorFrame', 'NotificationDataAnswer', 'SeenDataAnswer', 'UnseenDataAnswer', 'WebhookAnswer'].concat(kinds.has('PushUnsubscribedAnswer') ? ['PushUnsubscribedAnswer'] : []).sort());
+  function browserSubscription() {
+    const ecdh = createECDH('prime256v1');
+    ecdh.generateKeys();
+    return { endpoint: `${PUSH_SERVICE}/send/${randomBytes(12).toString('base64url')}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+  }
+
+  /**
+   * Every request a device can make, each answered as its kind is (a changesRequest from before
+   * what is kept answers resync), then one that is not a request. Answers the requests sent, as
+   * sent (an object's requestId included), and the answers.
+   */
+  async function everyRequest(ask: (frame: unknown) => Promise<unknown>): Promise<{ sent: unknown[]; answers: unknown[] }> {
+    const sent: unknown[] = [];
+    const answers: unknown[] = [];
+    const send = async (frame: unknown) => {
+      const withId = typeof frame === 'string' ? frame : { ...(frame as Frame), requestId: `r-${sent.length}` };
+      sent.push(withId);
+      const answer = await ask(withId);
+      answers.push(answer);
+      return answer as Frame;
+    };
+    await send('unseenNotificationDataRequest');
+    await send({ unseenNotificationDataRequest: { limit: 2 } });
+    await send({ seenNotificationsRequest: { receivedAfter: '2000-01-01T00:00:00Z', limit: 5 } });
+    await send({ notificationDataRequest: { limit: 5 } });
+    await send({ notificationDataRequest: { receivedAfter: '2000-01-01T00:00:00Z' } });
+    await send({ webhookRequest: {} });
+    const { pushSubscription } = await send({ pushSubscribeRequest: { webpush: browserSubscription() } });
+    await send({ pushUnsubscribeRequest: { id: (pushSubscription as { id: string }).id } });
+    await send({ countsRequest: {} });
+    await send({ changesRequest: { since: 1, limit: 10 } });
+    await send({ changesRequest: { since: 0 } });
+    await send({ markRequest: { set: 'archived', filter: { category: 'orders' } } });
+    await send({ markRequest: { set: 'read', all: true } });
+    const refused = sent.length;
+    await send({ notARequest: {} });
+    await send({ markRequest: { set: 'pinned', all: true } });
+    for (const frame of sent.slice(refused)) expect({ frame, matches: matching(frame, FRAMES.device) }).toEqual({ frame, matches: [] });
+    return { sent: sent.slice(0, refused), answers };
+  }
+
+  /** A WebSocket device's request and its answer; the bare request has no requestId to echo. */
+  const askOver = (device: Device) => async (frame: unknown) => {
+    if (typeof frame !== 'string') return device.request(frame as Frame);
+    const since = device.frames.length;
+    device.send(JSON.stringify(frame));
+    return device.nextFrame((answer) => 'newNotificationData' in answer && !('requestId' in answer), { since });
+  };
+  /** A Server-Sent Events device's request, POSTed as the frame's text. */
+  const askByPost = (ticket: string) => async (frame: unknown) =>
+    (await request(pns.baseUrl).post(`/subscribe/requests?connectionId=${ticket}`).set('Content-Type', 'text/plain').send(JSON.stringify(frame))).body as unknown;
+
+  it('is AsyncAPI 3 with every frame of both protocols', () => {
+    expect(asyncApi.asyncapi).toBe('3.0.0');
+    expect(Object.keys(asyncApi.components.schemas)).toEqual(expect.arrayContaining([...FRAMES.server[1], ...FRAMES.server[2], ...FRAMES.device]));
+    expect(Object.keys(asyncApi.components.schemas)).toEqual(expect.arrayContaining(['CountFrame', 'ErrorFrame', 'UnseenDataRequest', 'CountsFrame', 'ChangeFrame', 'ResyncFrame', 'MarkRequest', 'MarkedAnswer']));
+  });
+
+  it('matches every frame a running pns sends a protocol-1 WebSocket device, and every request it answers', async () => {
+    const userId = await userWithHistory();
+    const device = await connectCounted(pns, userId);
+    const { sent } = await everyRequest(askOver(device));
+    // A count pushed after the requests, so that the frames below include live ones.
+    await postNotification(pns, userId, 'live');
+    await device.nextFrame((frame) => frame.newNotificationCountChanged === 1);
+    device.close();
+    expectRequests(sent);
+    expectServerFrames(device.frames, 1);
   });
 
   it('matches the events and answers of a protocol-1 device on Server-Sent Events', async () => {
-    const userId = newUser();
+    const userId = await userWithHistory();
     const ticket = await registerTicket(pns, userId);
     const stream = await SseDevice.open(pns.baseUrl, { path: `/subscribe?connectionId=${ticket}` });
+    await stream.waitForCount(3);
+    const { sent, answers } = await everyRequest(askByPost(ticket));
     await postNotification(pns, userId, 'over SSE');
     await stream.waitForCount(1);
-    const answers = [];
-    for (const frame of ['"unseenNotificationDataRequest"', '{"seenNotificationsRequest":{"receivedAfter":"2000-01-01T00:00:00Z"},"requestId":7}', '{"nope":1}']) {
-      answers.push((await request(pns.baseUrl).post(`/subscribe/requests?connectionId=${ticket}`).set('Content-Type', 'text/plain').send(frame)).body);
-    }
     stream.close();
-    const frames = [...stream.events.map((event) => ({ [event.event]: event.data })), ...answers];
-    for (const frame of frames) expect({ frame, matches: matching(frame, SERVER_FRAMES_1) }).toEqual({ frame, matches: [expect.any(String)] });
-    expect(new Set(frames.flatMap((frame) => matching(frame, SERVER_FRAMES_1)))).toEqual(new Set(['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'ErrorFrame']));
+    expectRequests(sent);
+    expectServerFrames([...stream.events.map((event) => ({ [event.event]: event.data })), ...answers], 1);
+  });
+
+  it('matches every frame a running pns sends a protocol-2 WebSocket device: resync, changes, counts, and every answer', async () => {
+    const userId = await userWithHistory();
+    const ticket = await registerTicket(pns, userId);
+    const path = `/subscribe?connectionId=${ticket}&protocol=2`;
+    // Resuming from before what is kept: resync, then counts.
+    const resynced = await Device.connect(pns.wsUrl, { path: `${path}&since=0` });
+    await resynced.nextFrame((frame) => 'counts' in frame, { since: 0 });
+    resynced.close();
+    // Resuming from what is kept: changes 2 and 3, then counts, then every request and the changes they make.
+    const device = await Device.connect(pns.wsUrl, { path: `${path}&since=1` });
+    await device.nextFrame((frame) => 'counts' in frame, { since: 0 });
+    const { sent } = await everyRequest(askOver(device));
+    await postNotification(pns, userId, 'live');
+    await device.nextFrame((frame) => 'change' in frame && (frame.change as { type: string }).type === 'created');
+    device.close();
+    expect(resynced.frames.map((frame) => Object.keys(frame)[0])).toEqual(['resync', 'counts']);
+    expect(device.frames.slice(0, 3).map((frame) => Object.keys(frame)[0])).toEqual(['change', 'change', 'counts']);
+    expectRequests(sent);
+    expectServerFrames([...resynced.frames, ...device.frames], 2);
+  });
+
+  it('matches every event a running pns sends a protocol-2 device on Server-Sent Events, and every answer by POST', async () => {
+    const userId = await userWithHistory();
+    const ticket = await registerTicket(pns, userId);
+    const path = `/subscribe?connectionId=${ticket}&protocol=2`;
+    const resynced = await SseDevice.open(pns.baseUrl, { path, headers: { 'Last-Event-ID': '0' } });
+    await resynced.nextEvent((event) => event.event === 'counts', { since: 0 });
+    resynced.close();
+    const stream = await SseDevice.open(pns.baseUrl, { path, headers: { 'Last-Event-ID': '1' } });
+    await stream.nextEvent((event) => event.event === 'counts', { since: 0 });
+    const { sent, answers } = await everyRequest(askByPost(ticket));
+    await postNotification(pns, userId, 'live');
+    await stream.nextEvent((event) => event.event === 'change' && (event.data as { type: string }).type === 'created');
+    stream.close();
+    expect(resynced.events.map((event) => event.event)).toEqual(['resync', 'counts']);
+    expect(stream.events.slice(0, 3).map((event) => event.event)).toEqual(['change', 'change', 'counts']);
+    expectRequests(sent);
+    expectServerFrames([...[...resynced.events, ...stream.events].map((event) => ({ [event.event]: event.data })), ...answers], 2);
+  });
+
+  it('was checked above against a real frame of every kind it describes, on each protocol, and against every request', () => {
+    expect([...matched[1]].sort()).toEqual([...FRAMES.server[1]].sort());
+    expect([...matched[2]].sort()).toEqual([...FRAMES.server[2]].sort());
+    expect([...matched.device].sort()).toEqual([...FRAMES.device].sort());
   });
 
   it('refuses frames that are not the protocol', () => {
     expect(matching({ newNotificationCountChanged: -1 }, ['CountFrame'])).toEqual([]);
     expect(matching({ newNotificationData: [{ id: '1' }] }, ['UnseenDataAnswer'])).toEqual([]);
     expect(matching({ seenNotificationsRequest: {} }, ['SeenDataRequest'])).toEqual([]);
+    expect(matching({ counts: { unseen: 1 } }, ['CountsFrame'])).toEqual([]);
+    expect(matching({ change: { version: 1, type: 'pinned', at: '2026-01-01T00:00:00Z', ids: [] } }, ['ChangeFrame'])).toEqual([]);
+    expect(matching({ markRequest: { set: 'read', ids: ['1'], all: true } }, ['MarkRequest'])).toEqual([]);
   });
 });

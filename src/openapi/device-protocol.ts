@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import packageJson from '../../package.json' with { type: 'json' };
+import { MARK_SETS, MAX_MARK_IDS } from '../inbox/inbox.js';
+import { NOTIFICATION_STATES } from '../notifications/notification.js';
 
 /**
  * The device protocol (docs/protocol.md) as AsyncAPI 3: the frames both ways, each a JSON
@@ -20,7 +22,7 @@ const frame = (member: string, value: object, withRequestId = true) => ({
   additionalProperties: false,
   properties: { [member]: value, ...(withRequestId ? { requestId } : {}) },
 });
-const PROTOCOL_2 = 'protocol 2 only (connect with ?protocol=2); being built: may change until it ships';
+const PROTOCOL_2 = 'protocol 2 only (connect with ?protocol=2)';
 
 const categoryCounts = {
   type: 'object',
@@ -62,19 +64,50 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
   ErrorFrame: frame('error', {
     type: 'object',
     required: ['code', 'message'],
-    properties: { code: { enum: ['bad_request', 'internal_error'], description: "bad_request: fix the frame; internal_error: pns's fault, retry later" }, message: { type: 'string' } },
+    properties: {
+      code: { enum: ['bad_request', 'internal_error', 'rate_limited'], description: "bad_request: fix the frame; internal_error: pns's fault, retry later; rate_limited: over the connection's request rate, slow down" },
+      message: { type: 'string' },
+    },
   }),
   // Device → server, both protocols.
   BareUnseenDataRequest: { const: 'unseenNotificationDataRequest', description: 'the bare form of unseenNotificationDataRequest' },
-  UnseenDataRequest: frame('unseenNotificationDataRequest', { type: 'object', properties: { limit: { ...limit, maximum: 500 } } }),
-  SeenDataRequest: frame('seenNotificationsRequest', { type: 'object', required: ['receivedAfter'], properties: { receivedAfter: isoDate, limit } }),
-  NotificationDataRequest: frame('notificationDataRequest', { type: 'object', properties: { receivedAfter: isoDate, limit } }),
-  WebhookRequest: frame('webhookRequest', { type: 'object' }),
+  UnseenDataRequest: frame('unseenNotificationDataRequest', { type: 'object', additionalProperties: false, properties: { limit: { ...limit, maximum: 500 } } }),
+  SeenDataRequest: frame('seenNotificationsRequest', { type: 'object', required: ['receivedAfter'], additionalProperties: false, properties: { receivedAfter: isoDate, limit: { ...limit, maximum: 500 } } }),
+  NotificationDataRequest: frame('notificationDataRequest', {
+    type: 'object',
+    additionalProperties: false,
+    properties: { receivedAfter: { anyOf: [isoDate, { const: '' }, { type: 'null' }], description: 'absent, empty or null: the unseen ones only' }, limit: { ...limit, maximum: 500 } },
+  }),
+  WebhookRequest: frame('webhookRequest', { type: 'object', additionalProperties: false }),
   PushSubscribeRequest: frame('pushSubscribeRequest', { type: 'object', description: '{"webpush": PushSubscription} or {"fcm": {"token"}}' }),
-  PushUnsubscribeRequest: frame('pushUnsubscribeRequest', { type: 'object', required: ['id'], properties: { id: { type: 'string' } } }),
-  CountsRequest: { ...frame('countsRequest', { type: 'object' }), description: 'answered with a CountsFrame, on both protocols' },
+  PushUnsubscribeRequest: frame('pushUnsubscribeRequest', { type: 'object', required: ['id'], additionalProperties: false, properties: { id: { type: 'string' } } }),
+  CountsRequest: { ...frame('countsRequest', { type: 'object', additionalProperties: false }), description: 'answered with a CountsFrame, on both protocols' },
+  MarkRequest: {
+    ...frame('markRequest', {
+      type: 'object',
+      required: ['set'],
+      additionalProperties: false,
+      properties: {
+        set: { enum: MARK_SETS },
+        ids: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: MAX_MARK_IDS },
+        filter: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            category: { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, minItems: 1 }] },
+            createdBefore: isoDate,
+            state: { enum: NOTIFICATION_STATES },
+          },
+        },
+        all: { const: true },
+        until: { ...isoDate, description: 'with set "snoozed" only' },
+      },
+      oneOf: [{ required: ['ids'] }, { required: ['filter'] }, { required: ['all'] }],
+    }),
+    description: 'exactly one of ids, filter and all; answered with a MarkedAnswer, on both protocols',
+  },
   ChangesRequest: {
-    ...frame('changesRequest', { type: 'object', required: ['since'], properties: { since: { type: 'integer', minimum: 0 }, limit: { ...limit, maximum: 1000 } } }),
+    ...frame('changesRequest', { type: 'object', required: ['since'], additionalProperties: false, properties: { since: { type: 'integer', minimum: 0 }, limit: { ...limit, maximum: 1000 } } }),
     description: 'answered with a ChangesAnswer (or a ResyncFrame), on both protocols',
   },
   // Server → device, protocol 2 (and the answers to countsRequest/changesRequest on both).
@@ -94,11 +127,11 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
       items: { type: 'array', items: ref('Item'), description: 'for created, updated and unsnoozed' },
     },
   },
-  CountsFrame: { ...frame('counts', ref('Counts')), description: PROTOCOL_2 },
+  CountsFrame: { ...frame('counts', ref('Counts')), description: `${PROTOCOL_2}: first and after every change; on both protocols, the answer to countsRequest` },
   ChangeFrame: { ...frame('change', ref('Change'), false), description: PROTOCOL_2 },
   ResyncFrame: {
     ...frame('resync', { type: 'object', required: ['version'], properties: { version: { type: 'integer', minimum: 0 } } }),
-    description: `${PROTOCOL_2}: the changes asked for are no longer kept; reload, then resume from version`,
+    description: `the changes asked for (since, on connecting with ${PROTOCOL_2}, or a changesRequest) are no longer kept; reload, then resume from version`,
   },
   ChangesAnswer: {
     ...frame('changes', {
@@ -106,24 +139,30 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
       required: ['changes', 'version', 'hasMore'],
       properties: { changes: { type: 'array', items: ref('Change') }, version: { type: 'integer', minimum: 0 }, hasMore: { type: 'boolean' } },
     }),
-    description: PROTOCOL_2,
+    description: 'the answer to changesRequest, on both protocols',
+  },
+  MarkedAnswer: {
+    ...frame('marked', { type: 'object', required: ['updated', 'counts'], properties: { updated: { type: 'integer', minimum: 0 }, counts: ref('Counts') } }),
+    description: 'the answer to markRequest, on both protocols',
   },
 };
 
 const message = (name: string, summary: string) => ({ name, summary, contentType: 'application/json', payload: ref(name) });
 
-const SERVER_FRAMES_1 = ['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'ErrorFrame'];
-const SERVER_FRAMES_2 = ['CountsFrame', 'ChangeFrame', 'ResyncFrame', 'ChangesAnswer'];
-const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest'];
+/** What pns sends unasked, per protocol. */
+const PUSHED = { 1: ['CountFrame'], 2: ['CountsFrame', 'ChangeFrame', 'ResyncFrame'] };
+/** The answers to requests, the same on both protocols. */
+const ANSWERS = ['UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'CountsFrame', 'ChangesAnswer', 'ResyncFrame', 'MarkedAnswer', 'ErrorFrame'];
+const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest', 'MarkRequest'];
 
 /** The schema names of every frame a device may receive on `protocol`, and may send. */
 export const FRAMES = {
-  server: { 1: [...SERVER_FRAMES_1, 'CountsFrame', 'ChangesAnswer', 'ResyncFrame'], 2: [...SERVER_FRAMES_1.filter((name) => name !== 'CountFrame'), ...SERVER_FRAMES_2] },
+  server: { 1: [...new Set([...PUSHED[1], ...ANSWERS])], 2: [...new Set([...PUSHED[2], ...ANSWERS])] },
   device: DEVICE_FRAMES,
 } as const;
 
 export function deviceProtocolDocument(): object {
-  const messages = Object.fromEntries([...SERVER_FRAMES_1, ...SERVER_FRAMES_2, ...DEVICE_FRAMES].map((name) => [name, message(name, (DEVICE_PROTOCOL_SCHEMAS[name] as { description?: string }).description ?? name)]));
+  const messages = Object.fromEntries([...new Set([...FRAMES.server[1], ...FRAMES.server[2], ...DEVICE_FRAMES])].map((name) => [name, message(name, (DEVICE_PROTOCOL_SCHEMAS[name] as { description?: string }).description ?? name)]));
   const channel = (version: 1 | 2) => ({
     address: '/subscribe',
     title: `devices, protocol ${version}`,
