@@ -18,11 +18,17 @@ import { SseDevice } from './support/sse-device';
  */
 
 type Schema = Record<string, unknown>;
+const NOTIFICATION_DATA = 'data';
 interface Operation {
   operationId?: string;
+  security?: Record<string, unknown>[];
+  parameters?: { name: string; in: string }[];
+  requestBody?: unknown;
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;
 }
 
+/** A token that may only read (APP_READONLY_TOKENS). */
+const READ_ONLY_TOKEN = 'a-read-only-token-for-the-openapi-spec';
 /** An origin PUSH_ENDPOINTS allows, so that a device can subscribe (nothing is ever pushed to it: the devices stay connected). */
 const PUSH_SERVICE = 'https://push.example.net';
 
@@ -33,7 +39,7 @@ let asyncApi: { asyncapi: string; components: { schemas: Record<string, Schema> 
 
 beforeAll(async () => {
   const url = await createTestDatabase();
-  pns = await startApp(url, { PUSH_ENDPOINTS: PUSH_SERVICE });
+  pns = await startApp(url, { PUSH_ENDPOINTS: PUSH_SERVICE, APP_READONLY_TOKENS: READ_ONLY_TOKEN });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   database = new DatabaseClient(client);
@@ -46,8 +52,8 @@ afterAll(async () => {
   await pns?.close();
 });
 
-function operations(): { route: string; operation: Operation }[] {
-  return Object.entries(openApi.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })));
+function operations(): { route: string; method: string; path: string; operation: Operation }[] {
+  return Object.entries(openApi.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, method, path, operation })));
 }
 
 /** OpenAPI 3.0's `nullable` as JSON Schema, and its component references resolvable by ajv. */
@@ -77,7 +83,7 @@ describe('the OpenAPI description', () => {
   });
 
   it('gives every 4xx and 5xx answer of every route the error body', () => {
-    const errorSchemas = new Set(['#/components/schemas/Error', '#/components/schemas/ErrorWithVersion']);
+    const errorSchemas = new Set(['#/components/schemas/Error', '#/components/schemas/ErrorWithVersion', '#/components/schemas/DeviceErrorFrame']);
     // The readiness and liveness probes answer 503 with their health report instead.
     const missing = operations().flatMap(({ route, operation }) =>
       Object.entries(operation.responses)
@@ -87,16 +93,79 @@ describe('the OpenAPI description', () => {
     );
     expect(missing).toEqual([]);
     expect(openApi.components.schemas.Error).toMatchObject({ required: ['statusCode', 'error', 'message'] });
-    for (const { operation } of operations()) expect(operation.responses).toHaveProperty('500');
+  });
+
+  it('lists on every route the statuses its kind of route can answer', () => {
+    // What each rule's routes answer: any route may fail (500); the app token's routes refuse a
+    // missing token (401) and bad input (400), and a read-only token's writes (403); a body may
+    // be too large (413) or wrong (400); a route naming a resource by id may not find it (404).
+    const rules: [string, (entry: ReturnType<typeof operations>[number]) => boolean, string[]][] = [
+      ['any route', () => true, ['500']],
+      ['an app-token route', ({ operation }) => (operation.security ?? []).some((requirement) => 'app-token' in requirement), ['400', '401']],
+      ['an app-token write', ({ method, operation }) => method !== 'get' && (operation.security ?? []).some((requirement) => 'app-token' in requirement), ['403']],
+      ['a route with a body', ({ operation }) => operation.requestBody !== undefined, ['400', '413']],
+      ['a route with parameters', ({ operation }) => (operation.parameters ?? []).some((parameter) => parameter.in === 'query' || parameter.name === 'userId'), ['400']],
+      ['a route of one resource by id', ({ path }) => path.includes('{id}'), ['404']],
+      ['a device route', ({ path }) => path.startsWith('/subscribe'), ['401', '403', '429']],
+    ];
+    const missing = operations().flatMap((entry) =>
+      rules.flatMap(([rule, applies, statuses]) => (applies(entry) ? statuses.filter((status) => !(status in entry.operation.responses)).map((status) => `${entry.route} ${status} (${rule})`) : [])),
+    );
+    expect(missing).toEqual([]);
   });
 
   it('lists the statuses routes answer besides success', () => {
     const statuses = (path: string, method: string) => Object.keys(openApi.paths[path][method].responses);
-    expect(statuses('/api/users/{userId}/webhooks', 'post')).toEqual(expect.arrayContaining(['401', '409', '413', '503']));
+    expect(statuses('/api/users/{userId}/webhooks', 'post')).toEqual(expect.arrayContaining(['401', '403', '409', '413', '503']));
     expect(statuses('/hooks/{secret}', 'post')).toEqual(expect.arrayContaining(['404', '413', '429', '503']));
     expect(statuses('/api/users/{userId}/changes', 'get')).toEqual(expect.arrayContaining(['400', '410', '503']));
     expect(openApi.paths['/api/users/{userId}/changes'].get.responses['410'].content?.['application/json'].schema.$ref).toBe('#/components/schemas/ErrorWithVersion');
-    expect(statuses('/api/notifications', 'post')).toEqual(expect.arrayContaining(['400', '401', '409', '413', '503']));
+    expect(statuses('/api/notifications', 'post')).toEqual(expect.arrayContaining(['400', '401', '403', '409', '413', '503']));
+    expect(statuses('/subscribe', 'get')).toEqual(expect.arrayContaining(['400', '401', '403', '406', '429', '503']));
+    expect(statuses('/subscribe/requests', 'post')).toEqual(expect.arrayContaining(['400', '401', '403', '413', '429']));
+    for (const status of ['400', '429']) expect(openApi.paths['/subscribe/requests'].post.responses[status].content?.['application/json'].schema.$ref).toBe('#/components/schemas/DeviceErrorFrame');
+  });
+
+  it('describes the error bodies running pns answers, status by status', async () => {
+    const userId = newUser();
+    await request(pns.baseUrl).post('/api/notifications').set(auth).send({ userId, data: 1 }).expect(201);
+    await request(pns.baseUrl).post('/api/notifications').set(auth).send({ userId, data: 2 }).expect(201);
+    await database.setPrunedVersion(userId, 1);
+    const ticket = await registerTicket(pns, userId);
+    const notify = () => request(pns.baseUrl).post('/api/notifications');
+    const answers: [string, string, request.Response][] = [
+      ['/api/notifications', 'post', await notify().send({ userId, data: 1 })],
+      ['/api/notifications', 'post', await notify().set('X-Auth-Token', READ_ONLY_TOKEN).send({ userId, data: 1 })],
+      ['/api/notifications', 'post', await notify().set(auth).send({ userId, data: 'x'.repeat(20_000) })],
+      ['/api/notifications', 'post', await notify().set(auth).send({ userId })],
+      ['/api/users/{userId}/changes', 'get', await request(pns.baseUrl).get(`/api/users/${userId}/changes`).query({ since: 0 }).set(auth)],
+      ['/api/users/{userId}/changes', 'get', await request(pns.baseUrl).get(`/api/users/${userId}/changes`).query({ since: -1 }).set(auth)],
+      ['/api/notifications/{id}', 'delete', await request(pns.baseUrl).delete('/api/notifications/999999999').set(auth)],
+      ['/subscribe', 'get', await request(pns.baseUrl).get(`/subscribe?connectionId=${ticket}`).set('Accept', 'application/json')],
+      ['/subscribe', 'get', await request(pns.baseUrl).get(`/subscribe?connectionId=${ticket}&protocol=7`).set('Accept', 'text/event-stream')],
+      ['/subscribe', 'get', await request(pns.baseUrl).get('/subscribe?connectionId=unknown').set('Accept', 'text/event-stream')],
+      ['/subscribe/requests', 'post', await request(pns.baseUrl).post(`/subscribe/requests?connectionId=${ticket}`).set('Content-Type', 'text/plain').send('{"nope":1}')],
+    ];
+    const seen = answers.map(([path, method, response]) => {
+      const documented = openApi.paths[path][method].responses[String(response.status)];
+      expect({ path, method, status: response.status, documented: documented !== undefined }).toEqual({ path, method, status: response.status, documented: true });
+      const validate = openApiValidator(documented.content!['application/json'].schema);
+      expect({ path, status: response.status, body: response.body as unknown, valid: validate(response.body), errors: validate.errors }).toEqual({ path, status: response.status, body: response.body as unknown, valid: true, errors: null });
+      return `${method.toUpperCase()} ${path} ${response.status}`;
+    });
+    expect(seen).toEqual([
+      'POST /api/notifications 401',
+      'POST /api/notifications 403',
+      'POST /api/notifications 413',
+      'POST /api/notifications 400',
+      'GET /api/users/{userId}/changes 410',
+      'GET /api/users/{userId}/changes 400',
+      'DELETE /api/notifications/{id} 404',
+      'GET /subscribe 406',
+      'GET /subscribe 400',
+      'GET /subscribe 401',
+      'POST /subscribe/requests 400',
+    ]);
   });
 
   it('describes the app token as an API key header and a bearer token, not a JWT', () => {
@@ -118,6 +187,13 @@ describe('the OpenAPI description', () => {
     const requestSchema = openApiValidator({ $ref: '#/components/schemas/CreateNotificationsBody' });
     expect(requestSchema({ userId, data: null })).toBe(true);
     expect(requestSchema({ userId, data: ['a'] })).toBe(true);
+    // Every schema's notification data, wherever the document has one: a request's, an answer's, an item's.
+    const dataSchemas = Object.entries(openApi.components.schemas).filter(([, schema]) => NOTIFICATION_DATA in ((schema.properties as Schema | undefined) ?? {}));
+    expect(dataSchemas.map(([name]) => name)).toEqual(expect.arrayContaining(['CreateNotificationsBody', 'NotificationDto']));
+    for (const [name, schema] of dataSchemas) {
+      const validate = openApiValidator((schema.properties as Schema)[NOTIFICATION_DATA] as Schema);
+      for (const data of [null, 'text', [1, 'two'], 3.5, false, { nested: {} }]) expect({ name, data, valid: validate(data) }).toEqual({ name, data, valid: true });
+    }
   });
 });
 

@@ -2,6 +2,10 @@ import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swa
 
 const ERROR_SCHEMA = 'Error';
 const GONE_SCHEMA = 'ErrorWithVersion';
+/** The device protocol's error frame, the body of POST /subscribe/requests when a request fails. */
+export const DEVICE_ERROR_SCHEMA = 'DeviceErrorFrame';
+const APP_TOKEN_SCHEME = 'app-token';
+const READ_METHODS = new Set(['get', 'head']);
 
 /** Routes that never reach the database (assets, liveness, the instance's own state). */
 const WITHOUT_DATABASE = new Set(['/client.js', '/pns-sw.js', '/demo', '/metrics', '/api/status/ping', '/health/live']);
@@ -25,6 +29,18 @@ export function completeErrors(document: OpenAPIObject): OpenAPIObject {
         message: { type: 'string', description: 'what is wrong; for a 500, a reference to the logged error' },
       },
     },
+    [DEVICE_ERROR_SCHEMA]: {
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          required: ['code', 'message'],
+          properties: { code: { type: 'string', enum: ['bad_request', 'internal_error', 'rate_limited'] }, message: { type: 'string' } },
+        },
+        requestId: { oneOf: [{ type: 'string' }, { type: 'number' }], description: "the request's, echoed" },
+      },
+    },
     [GONE_SCHEMA]: {
       allOf: [
         { $ref: `#/components/schemas/${ERROR_SCHEMA}` },
@@ -37,6 +53,8 @@ export function completeErrors(document: OpenAPIObject): OpenAPIObject {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
       const responses = operation.responses as Record<string, ResponseObject>;
       if (method === 'post' || method === 'put') responses['413'] ??= { description: 'the body is over the size limit; nothing stored' };
+      const appToken = (operation.security ?? []).some((requirement) => APP_TOKEN_SCHEME in requirement);
+      if (appToken && !READ_METHODS.has(method)) responses['403'] ??= { description: 'a read-only app token (APP_READONLY_TOKENS): it may only GET; nothing changed' };
       if (!WITHOUT_DATABASE.has(path)) responses['503'] ??= { description: 'the database is out of reach; retry later' };
       responses['500'] ??= { description: 'an unexpected failure; the message carries the reference it was logged under' };
       for (const [status, response] of Object.entries(responses)) {
