@@ -2,6 +2,8 @@ import { PnsClient, PnsError, PnsGoneError } from '../node-client/src/index';
 import { RetentionService } from '../src/retention/retention.service';
 import { AgedRows } from './support/aged-rows';
 import { startApp, TEST_TOKEN, type RunningApp } from './support/app';
+import { recordingCalls } from './support/called-methods';
+import { INBOX_METHODS } from './support/node-client-coverage';
 import { createTestDatabase } from './support/database';
 import { newUser } from './support/factories';
 
@@ -9,11 +11,12 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
   let pns: RunningApp;
   let rows: AgedRows;
   let client: PnsClient;
+  const called = new Set<string>();
 
   beforeAll(async () => {
     const databaseUrl = await createTestDatabase();
     [pns, rows] = await Promise.all([startApp(databaseUrl, { CHANGE_RETENTION: '7d' }), AgedRows.connect(databaseUrl)]);
-    client = new PnsClient({ url: pns.baseUrl, token: TEST_TOKEN });
+    client = recordingCalls(new PnsClient({ url: pns.baseUrl, token: TEST_TOKEN }), called);
   });
   afterAll(async () => {
     await rows?.close();
@@ -126,5 +129,9 @@ describe('the Node client: counts, mark and changes of the inbox', () => {
       expect(failure).toMatchObject({ status: 400, error: 'Bad Request' });
     }
     expect(await client.counts(user)).toEqual(expect.objectContaining({ version: 1, unread: 1 }));
+  });
+
+  it('has shown each inbox method at work above (node-client.e2e-spec.ts counts on it)', () => {
+    expect([...called].filter((name) => INBOX_METHODS.includes(name)).sort()).toEqual(INBOX_METHODS);
   });
 });

@@ -1,5 +1,7 @@
 import { PnsClient, PnsError, PnsGoneError, PnsNetworkError, type Notification } from '../node-client/src/index';
 import { startApp, TEST_TOKEN, type RunningApp } from './support/app';
+import { methodsOf, recordingCalls } from './support/called-methods';
+import { INBOX_METHODS } from './support/node-client-coverage';
 import { createTestDatabase } from './support/database';
 import { Device } from './support/device';
 import { newUser } from './support/factories';
@@ -15,12 +17,14 @@ describe('the Node client (node-client/) against a running pns', () => {
   let proxy: FaultyProxy;
   /** The client through `proxy`. */
   let proxied: PnsClient;
+  /** The methods of either client the tests below call. */
+  const called = new Set<string>();
 
   beforeAll(async () => {
     pns = await startApp(await createTestDatabase());
-    client = new PnsClient({ url: pns.baseUrl, token: TEST_TOKEN });
+    client = recordingCalls(new PnsClient({ url: pns.baseUrl, token: TEST_TOKEN }), called);
     proxy = await startFaultyProxy(pns.baseUrl);
-    proxied = new PnsClient({ url: proxy.url, token: TEST_TOKEN, retry: QUICK_RETRIES });
+    proxied = recordingCalls(new PnsClient({ url: proxy.url, token: TEST_TOKEN, retry: QUICK_RETRIES }), called);
   });
   afterAll(async () => {
     await proxy?.close();
@@ -356,5 +360,9 @@ describe('the Node client (node-client/) against a running pns', () => {
       expect(failure).toBeInstanceOf(PnsNetworkError);
       expect((failure as Error).message).toMatch(/POST \/api\/users\/.+\/webhooks: no answer from pns \(ECONNREFUSED\)/);
     });
+  });
+
+  it('has shown every method of the client at work above, or in the inbox spec', () => {
+    expect([...new Set([...called, ...INBOX_METHODS])].sort()).toEqual(methodsOf(PnsClient));
   });
 });
