@@ -25,11 +25,12 @@ const CONNECT_TIMEOUT_MS = 5_000;
 @Injectable()
 export class PrismaService extends PrismaClient {
   /**
-   * Our own pool (or the host application's, mounted with `pool`), handed to the adapter, so that its use can be measured. The few statements
-   * that run for every notification (its insert, its announcement, the count read before its
-   * frame) use it directly, as named prepared statements: parsed and planned once per
-   * connection, and past the Prisma client's per-query interpreter, which cost more CPU than
-   * the rest of a notification's database work (docs/performance.md, single ingest).
+   * Our own pool (or the host application's, mounted with `pool`), handed to the adapter, so
+   * that its use can be measured. The few statements that run for every notification (its
+   * insert, its announcement, the count read before its frame) use it directly, as named
+   * prepared statements: parsed and planned once per connection, and past the Prisma client's
+   * per-query interpreter, which cost more CPU than the rest of a notification's database work
+   * (docs/performance.md, single ingest).
    */
   readonly pool: pg.Pool;
   /**
