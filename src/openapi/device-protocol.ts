@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import packageJson from '../../package.json' with { type: 'json' };
 import { MARK_SETS, MAX_MARK_IDS } from '../inbox/inbox.js';
 import { NOTIFICATION_STATES } from '../notifications/notification.js';
+import type { RequestName } from '../realtime/core/frames.js';
 
 /**
  * The device protocol (docs/protocol.md) as AsyncAPI 3: the frames both ways, each a JSON
@@ -151,9 +152,24 @@ const message = (name: string, summary: string) => ({ name, summary, contentType
 
 /** What pns sends unasked, per protocol. */
 const PUSHED = { 1: ['CountFrame'], 2: ['CountsFrame', 'ChangeFrame', 'ResyncFrame'] };
-/** The answers to requests, the same on both protocols. */
-const ANSWERS = ['UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'CountsFrame', 'ChangesAnswer', 'ResyncFrame', 'MarkedAnswer', 'ErrorFrame'];
-const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest', 'MarkRequest'];
+/**
+ * Each request of the device protocol (frames.ts) by the schemas of the request and of its
+ * answers, the same on both protocols: a request added there does not compile until it is
+ * described here.
+ */
+const REQUESTS: Record<RequestName, { request: string; answers: string[] }> = {
+  unseenNotificationDataRequest: { request: 'UnseenDataRequest', answers: ['UnseenDataAnswer'] },
+  seenNotificationsRequest: { request: 'SeenDataRequest', answers: ['SeenDataAnswer'] },
+  notificationDataRequest: { request: 'NotificationDataRequest', answers: ['NotificationDataAnswer'] },
+  webhookRequest: { request: 'WebhookRequest', answers: ['WebhookAnswer'] },
+  pushSubscribeRequest: { request: 'PushSubscribeRequest', answers: ['PushSubscribedAnswer'] },
+  pushUnsubscribeRequest: { request: 'PushUnsubscribeRequest', answers: ['PushUnsubscribedAnswer'] },
+  countsRequest: { request: 'CountsRequest', answers: ['CountsFrame'] },
+  changesRequest: { request: 'ChangesRequest', answers: ['ChangesAnswer', 'ResyncFrame'] },
+  markRequest: { request: 'MarkRequest', answers: ['MarkedAnswer'] },
+};
+const ANSWERS = [...Object.values(REQUESTS).flatMap(({ answers }) => answers), 'ErrorFrame'];
+const DEVICE_FRAMES = ['BareUnseenDataRequest', ...Object.values(REQUESTS).map(({ request }) => request)];
 
 /** The schema names of every frame a device may receive on `protocol`, and may send. */
 export const FRAMES = {
