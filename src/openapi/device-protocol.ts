@@ -77,7 +77,12 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
     ...frame('changesRequest', { type: 'object', required: ['since'], properties: { since: { type: 'integer', minimum: 0 }, limit: { ...limit, maximum: 1000 } } }),
     description: 'answered with a ChangesAnswer (or a ResyncFrame), on both protocols',
   },
-  // Server → device, protocol 2 (and the answers to countsRequest/changesRequest on both).
+  PreferencesRequest: { ...frame('preferencesRequest', { type: 'object', additionalProperties: false }), description: 'answered with a PreferencesFrame, on both protocols' },
+  PreferencesUpdate: {
+    ...frame('preferencesUpdate', ref('Preferences')),
+    description: 'replaces all of the user\'s preferences (what it omits takes its default); answered with a PreferencesFrame, on both protocols',
+  },
+  // Server → device, protocol 2 (and the answers to countsRequest/changesRequest/preferences requests on both).
   Counts: {
     type: 'object',
     required: ['unseen', 'unread', 'total', 'version', 'categories'],
@@ -93,6 +98,30 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
       ids: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
       items: { type: 'array', items: ref('Item'), description: 'for created, updated and unsnoozed' },
     },
+  },
+  ChannelSwitches: { type: 'object', additionalProperties: false, properties: { inbox: { type: 'boolean' }, push: { type: 'boolean' } } },
+  Preferences: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      default: ref('ChannelSwitches'),
+      categories: { type: 'object', additionalProperties: ref('ChannelSwitches') },
+      quietHours: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['timeZone', 'from', 'to'],
+            additionalProperties: false,
+            properties: { timeZone: { type: 'string', description: 'an IANA time zone' }, from: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, to: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
+          },
+        ],
+      },
+    },
+  },
+  PreferencesFrame: {
+    ...frame('preferences', ref('Preferences')),
+    description: 'the answer to preferencesRequest and preferencesUpdate on both protocols; on protocol 2 also sent, without requestId, to every device of the user after their preferences change',
   },
   CountsFrame: { ...frame('counts', ref('Counts')), description: PROTOCOL_2 },
   ChangeFrame: { ...frame('change', ref('Change'), false), description: PROTOCOL_2 },
@@ -113,12 +142,12 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
 const message = (name: string, summary: string) => ({ name, summary, contentType: 'application/json', payload: ref(name) });
 
 const SERVER_FRAMES_1 = ['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'ErrorFrame'];
-const SERVER_FRAMES_2 = ['CountsFrame', 'ChangeFrame', 'ResyncFrame', 'ChangesAnswer'];
-const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest'];
+const SERVER_FRAMES_2 = ['CountsFrame', 'ChangeFrame', 'ResyncFrame', 'ChangesAnswer', 'PreferencesFrame'];
+const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest', 'PreferencesRequest', 'PreferencesUpdate'];
 
 /** The schema names of every frame a device may receive on `protocol`, and may send. */
 export const FRAMES = {
-  server: { 1: [...SERVER_FRAMES_1, 'CountsFrame', 'ChangesAnswer', 'ResyncFrame'], 2: [...SERVER_FRAMES_1.filter((name) => name !== 'CountFrame'), ...SERVER_FRAMES_2] },
+  server: { 1: [...SERVER_FRAMES_1, 'CountsFrame', 'ChangesAnswer', 'ResyncFrame', 'PreferencesFrame'], 2: [...SERVER_FRAMES_1.filter((name) => name !== 'CountFrame'), ...SERVER_FRAMES_2] },
   device: DEVICE_FRAMES,
 } as const;
 
