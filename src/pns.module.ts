@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { DEVICE_VERIFIER } from './auth/device-verifier.js';
+import { Clock } from './common/clock.js';
 import { AppConfig } from './config/app-config.js';
 import { embeddedConfig, normalizeMountPath } from './embedding/embedded-config.js';
 import { mountGateways } from './embedding/gateway-paths.js';
@@ -20,7 +21,7 @@ export type { PnsModuleAsyncOptions, PnsModuleOptions, PnsAuthOptions, VerifyDev
 
 const PNS_OPTIONS = Symbol('PNS_OPTIONS');
 
-/** What the settings module hands every pns module: the config, the host's device check, the mount path. */
+/** What the settings module hands every pns module: the config, the clock, the host's device check, the mount path. */
 @Module({})
 class PnsSettingsModule {}
 
@@ -47,15 +48,21 @@ export class PnsModule {
     ]);
   }
 
-  /** The standalone server: configured from its environment, at the root of its own HTTP server. */
-  static standalone(config: AppConfig): DynamicModule {
-    return PnsModule.mount('', config.demo, [], [
-      { provide: AppConfig, useValue: config },
-      { provide: DEVICE_VERIFIER, useValue: null },
-    ]);
+  /** The standalone server: configured from its environment, at the root of its own HTTP server; tests give it their clock. */
+  static standalone(config: AppConfig, clock?: Clock): DynamicModule {
+    return PnsModule.mount(
+      '',
+      config.demo,
+      [],
+      [
+        { provide: AppConfig, useValue: config },
+        { provide: DEVICE_VERIFIER, useValue: null },
+      ],
+      clock,
+    );
   }
 
-  private static mount(path: string | undefined, demo: boolean, imports: DynamicModule['imports'] & {}, providers: Provider[]): DynamicModule {
+  private static mount(path: string | undefined, demo: boolean, imports: DynamicModule['imports'] & {}, providers: Provider[], clock = new Clock()): DynamicModule {
     const mountPath = normalizeMountPath(path);
     mountGateways(mountPath);
     const features = AppModule.forRoot({ demo });
@@ -65,8 +72,8 @@ export class PnsModule {
       module: PnsSettingsModule,
       global: true,
       imports,
-      providers: [...providers, { provide: PNS_MOUNT_PATH, useValue: mountPath }],
-      exports: [AppConfig, DEVICE_VERIFIER, PNS_MOUNT_PATH],
+      providers: [...providers, { provide: Clock, useValue: clock }, { provide: PNS_MOUNT_PATH, useValue: mountPath }],
+      exports: [AppConfig, Clock, DEVICE_VERIFIER, PNS_MOUNT_PATH],
     };
     const routes = mountPath === '' ? [] : [RouterModule.register(modules.map((module) => ({ path: mountPath, module })))];
     return {
