@@ -33,7 +33,8 @@ export class PreferenceChanges implements OnApplicationShutdown {
   }
 
   private async announce(): Promise<void> {
-    for (let failures = 0; this.pending.size > 0; ) {
+    let failures = 0;
+    while (this.pending.size > 0) {
       const users = this.pending;
       this.pending = new Set();
       try {
