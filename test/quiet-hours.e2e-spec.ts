@@ -67,8 +67,8 @@ describe('quiet hours', () => {
 
     await request(pns.baseUrl).post(`/api/users/${sleeper}/notifications/seen`).set(auth).send({ ids: [seen] }).expect(200);
 
-    // 06:59:30 in Berlin: still quiet. A pass after the clock moved sends another user's push, not these.
-    clock.set(new Date('2027-01-15T05:59:30Z'));
+    // 06:50 in Berlin: still quiet. A pass after the clock moved sends another user's push, not these.
+    clock.set(new Date('2027-01-15T05:50:00Z'));
     await pushToSomeoneAwake();
     expect(await database.heldPushJobs(phone.id)).toHaveLength(2);
     expect(service.pushesTo(phone.endpoint)).toEqual([]);
