@@ -136,6 +136,8 @@ describe('the device protocol description', () => {
       { unseenNotificationDataRequest: { limit: 2 } },
       { webhookRequest: {} },
       { pushUnsubscribeRequest: { id: '1' } },
+      { preferencesUpdate: { categories: { orders: { push: false } }, quietHours: { timeZone: 'Europe/Berlin', from: '22:00', to: '07:00' } } },
+      { preferencesRequest: {} },
     ];
     for (const frame of sent) {
       if (typeof frame === 'string') {
@@ -156,7 +158,7 @@ describe('the device protocol description', () => {
     for (const frame of device.frames) expect({ frame, matches: matching(frame, serverNames) }).toEqual({ frame, matches: [expect.any(String)] });
     // The run produced each kind it should have: a description that matched nothing would fail above.
     const kinds = new Set(device.frames.flatMap((frame) => matching(frame, serverNames)));
-    expect([...kinds].sort()).toEqual(['CountFrame', 'ErrorFrame', 'NotificationDataAnswer', 'SeenDataAnswer', 'UnseenDataAnswer', 'WebhookAnswer'].concat(kinds.has('PushUnsubscribedAnswer') ? ['PushUnsubscribedAnswer'] : []).sort());
+    expect([...kinds].sort()).toEqual(['CountFrame', 'ErrorFrame', 'NotificationDataAnswer', 'PreferencesFrame', 'SeenDataAnswer', 'UnseenDataAnswer', 'WebhookAnswer'].concat(kinds.has('PushUnsubscribedAnswer') ? ['PushUnsubscribedAnswer'] : []).sort());
   });
 
   it('matches the events and answers of a protocol-1 device on Server-Sent Events', async () => {

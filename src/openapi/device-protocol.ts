@@ -78,7 +78,7 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
     description: 'answered with a ChangesAnswer (or a ResyncFrame), on both protocols',
   },
   PreferencesRequest: { ...frame('preferencesRequest', { type: 'object', additionalProperties: false }), description: 'answered with a PreferencesFrame, on both protocols' },
-  PreferencesUpdate: {
+  PreferencesUpdateRequest: {
     ...frame('preferencesUpdate', ref('Preferences')),
     description: 'replaces all of the user\'s preferences (what it omits takes its default); answered with a PreferencesFrame, on both protocols',
   },
@@ -143,7 +143,7 @@ const message = (name: string, summary: string) => ({ name, summary, contentType
 
 const SERVER_FRAMES_1 = ['CountFrame', 'UnseenDataAnswer', 'SeenDataAnswer', 'NotificationDataAnswer', 'WebhookAnswer', 'PushSubscribedAnswer', 'PushUnsubscribedAnswer', 'ErrorFrame'];
 const SERVER_FRAMES_2 = ['CountsFrame', 'ChangeFrame', 'ResyncFrame', 'ChangesAnswer', 'PreferencesFrame'];
-const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest', 'PreferencesRequest', 'PreferencesUpdate'];
+const DEVICE_FRAMES = ['BareUnseenDataRequest', 'UnseenDataRequest', 'SeenDataRequest', 'NotificationDataRequest', 'WebhookRequest', 'PushSubscribeRequest', 'PushUnsubscribeRequest', 'CountsRequest', 'ChangesRequest', 'PreferencesRequest', 'PreferencesUpdateRequest'];
 
 /** The schema names of every frame a device may receive on `protocol`, and may send. */
 export const FRAMES = {
