@@ -1,19 +1,23 @@
 import { isDeepStrictEqual } from 'node:util';
+import pg from 'pg';
 import request from 'supertest';
+import { Bus } from '../src/bus/bus';
 import { PreferencesService } from '../src/preferences/preferences.service';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { DatabaseClient } from './support/database-client';
 import { Device, type Frame } from './support/device';
 import { registerTicket } from './support/devices';
 import { newUser } from './support/factories';
 import { SseDevice } from './support/sse-device';
 
+let databaseUrl: string;
 let pns: RunningApp;
 /** A second instance on the same database: devices connected there hear changes made here. */
 let other: RunningApp;
 
 beforeAll(async () => {
-  const databaseUrl = await createTestDatabase();
+  databaseUrl = await createTestDatabase();
   [pns, other] = await Promise.all([startApp(databaseUrl), startApp(databaseUrl)]);
 });
 afterAll(() => Promise.all([pns.close(), other.close()]));
@@ -151,6 +155,21 @@ describe('preferences over the device protocol', () => {
     expect(await legacy.request({ preferencesRequest: {} })).toEqual({ preferences: muted, requestId: expect.any(String) });
     expect(legacy.frames.filter((frame) => 'preferences' in frame)).toHaveLength(1);
     expect(pushedPreferences(changer)).toEqual([{ preferences: nightOwl }, { preferences: muted }]);
+  });
+
+  it('sends the preferences again to the devices of an instance whose database notifications were cut, once they are back', async () => {
+    const userId = newUser();
+    const device = await connect(other, userId, 2);
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      expect(await new DatabaseClient(admin).terminateSessions(`pns-bus:${other.app.get(Bus).instanceId}`)).toBe(1);
+      // Written by hand, announced by nobody: only the resync after the reconnection tells the device.
+      await admin.query(`INSERT INTO user_preferences (user_id, preferences) VALUES ($1, $2::jsonb)`, [userId, JSON.stringify(nightOwl)]);
+    } finally {
+      await admin.end();
+    }
+    await heard(device, nightOwl);
   });
 
   it('answers a device on Server-Sent Events through POST /subscribe/requests', async () => {

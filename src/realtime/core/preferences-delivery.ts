@@ -9,14 +9,17 @@ import { InboxDelivery } from './inbox-delivery.js';
 import { OutgoingFrame } from './outgoing-frame.js';
 
 const RETRY_AFTER_FAILURE_MS = 1_000;
+/** Users whose preferences one statement reads (all connected users after the bus was down). */
+const READ_CHUNK = 5_000;
 
 /**
  * Sends `{"preferences": …}` to the protocol-2 devices connected here of every user whose
  * preferences changed, on whichever instance (docs/protocol.md, Preferences). The bus only
  * names the users; the preferences are read from the database, for all users named meanwhile
  * in one statement, one read at a time: however announcements were coalesced or reordered, the
- * last frame a device gets is what was committed last. Protocol-1 devices get the frame only
- * as the answer to their own request: it is new to them.
+ * last frame a device gets is what was committed last. After the bus was down, when
+ * announcements may have been missed, every connected user's preferences are sent again.
+ * Protocol-1 devices get the frame only as the answer to their own request: it is new to them.
  */
 @Injectable()
 export class PreferencesDelivery implements OnModuleDestroy {
@@ -34,6 +37,9 @@ export class PreferencesDelivery implements OnModuleDestroy {
     @Optional() private readonly metrics?: Metrics,
   ) {
     bus.on('preferencesChanged', (userId) => this.changed(userId));
+    bus.on('resync', () => {
+      for (const userId of registry.users()) this.changed(userId);
+    });
   }
 
   onModuleDestroy(): void {
@@ -53,8 +59,8 @@ export class PreferencesDelivery implements OnModuleDestroy {
 
   private async readAndSend(): Promise<void> {
     while (this.dirty.size > 0 && !this.stopped) {
-      const users = [...this.dirty];
-      this.dirty = new Set();
+      const users = [...this.dirty].slice(0, READ_CHUNK);
+      for (const userId of users) this.dirty.delete(userId);
       let read: Map<string, Preferences>;
       try {
         read = await this.preferences.ofUsers(users);
