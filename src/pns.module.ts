@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { RouterModule } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { DEVICE_VERIFIER } from './auth/device-verifier.js';
+import { Clock } from './common/clock.js';
 import { AppConfig } from './config/app-config.js';
 import { HOST_POOL } from './database/database-server.js';
 import { embeddedConfig, normalizeMountPath } from './embedding/embedded-config.js';
@@ -21,7 +22,7 @@ export type { PnsModuleAsyncOptions, PnsModuleOptions, PnsDatabaseOptions, PnsSe
 
 const PNS_OPTIONS = Symbol('PNS_OPTIONS');
 
-/** What the settings module hands every pns module: the config, the host's device check and pool, the mount path. */
+/** What the settings module hands every pns module: the config, the clock, the host's device check and pool, the mount path. */
 @Module({})
 class PnsSettingsModule {}
 
@@ -50,16 +51,22 @@ export class PnsModule {
     ]);
   }
 
-  /** The standalone server: configured from its environment, at the root of its own HTTP server. */
-  static standalone(config: AppConfig): DynamicModule {
-    return PnsModule.mount('', config.demo, [], [
-      { provide: AppConfig, useValue: config },
-      { provide: DEVICE_VERIFIER, useValue: null },
-      { provide: HOST_POOL, useValue: null },
-    ]);
+  /** The standalone server: configured from its environment, at the root of its own HTTP server; tests give it their clock. */
+  static standalone(config: AppConfig, clock?: Clock): DynamicModule {
+    return PnsModule.mount(
+      '',
+      config.demo,
+      [],
+      [
+        { provide: AppConfig, useValue: config },
+        { provide: DEVICE_VERIFIER, useValue: null },
+        { provide: HOST_POOL, useValue: null },
+      ],
+      clock,
+    );
   }
 
-  private static mount(path: string | undefined, demo: boolean, imports: DynamicModule['imports'] & {}, providers: Provider[]): DynamicModule {
+  private static mount(path: string | undefined, demo: boolean, imports: DynamicModule['imports'] & {}, providers: Provider[], clock = new Clock()): DynamicModule {
     const mountPath = normalizeMountPath(path);
     mountGateways(mountPath);
     const features = AppModule.forRoot({ demo });
@@ -69,8 +76,8 @@ export class PnsModule {
       module: PnsSettingsModule,
       global: true,
       imports,
-      providers: [...providers, { provide: PNS_MOUNT_PATH, useValue: mountPath }],
-      exports: [AppConfig, DEVICE_VERIFIER, HOST_POOL, PNS_MOUNT_PATH],
+      providers: [...providers, { provide: Clock, useValue: clock }, { provide: PNS_MOUNT_PATH, useValue: mountPath }],
+      exports: [AppConfig, Clock, DEVICE_VERIFIER, HOST_POOL, PNS_MOUNT_PATH],
     };
     const routes = mountPath === '' ? [] : [RouterModule.register(modules.map((module) => ({ path: mountPath, module })))];
     return {

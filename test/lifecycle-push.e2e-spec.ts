@@ -71,4 +71,14 @@ describe('pushes of replaced and woken notifications', () => {
       expect.objectContaining({ type: 'notification', id, data: 'remind me' }),
     ]);
   });
+
+  it('takes an expired notification back from the devices it was pushed to', async () => {
+    const userId = newUser();
+    const phone = await subscribe(userId);
+    const { id } = await post({ userId, data: 'flash sale', push: 'always', ttl: '2s' });
+    await service.waitFor(() => payloads(phone.endpoint).length === 1, 'the push');
+    await service.waitFor(() => payloads(phone.endpoint).length === 2, 'the clear once the sweep deleted it');
+    expect(payloads(phone.endpoint)).toEqual([expect.objectContaining({ type: 'notification', id }), expect.objectContaining({ type: 'clear', ids: [id] })]);
+    expect((await database.query('SELECT 1 FROM notifications WHERE id = $1', [id])).rowCount).toBe(0);
+  });
 });

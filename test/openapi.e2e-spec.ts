@@ -271,6 +271,8 @@ describe('the device protocol description', () => {
     await send({ changesRequest: { since: 0 } });
     await send({ markRequest: { set: 'archived', filter: { category: 'orders' } } });
     await send({ markRequest: { set: 'read', all: true } });
+    await send({ preferencesUpdate: { categories: { orders: { push: false } }, quietHours: { timeZone: 'Europe/Berlin', from: '22:00', to: '07:00' } } });
+    await send({ preferencesRequest: {} });
     const refused = sent.length;
     await send({ notARequest: {} });
     await send({ markRequest: { set: 'pinned', all: true } });
@@ -292,7 +294,7 @@ describe('the device protocol description', () => {
   it('is AsyncAPI 3 with every frame of both protocols', () => {
     expect(asyncApi.asyncapi).toBe('3.0.0');
     expect(Object.keys(asyncApi.components.schemas)).toEqual(expect.arrayContaining([...FRAMES.server[1], ...FRAMES.server[2], ...FRAMES.device]));
-    expect(Object.keys(asyncApi.components.schemas)).toEqual(expect.arrayContaining(['CountFrame', 'ErrorFrame', 'UnseenDataRequest', 'CountsFrame', 'ChangeFrame', 'ResyncFrame', 'MarkRequest', 'MarkedAnswer']));
+    expect(Object.keys(asyncApi.components.schemas)).toEqual(expect.arrayContaining(['CountFrame', 'ErrorFrame', 'UnseenDataRequest', 'CountsFrame', 'ChangeFrame', 'ResyncFrame', 'MarkRequest', 'MarkedAnswer', 'PreferencesFrame']));
   });
 
   it('matches every frame a running pns sends a protocol-1 WebSocket device, and every request it answers', async () => {

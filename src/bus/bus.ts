@@ -6,6 +6,7 @@ import { UnavailableError } from '../common/errors.js';
 import { DatabaseServer } from '../database/database-server.js';
 import { BusRepository } from './bus.repository.js';
 import { parseControlMessage, type ControlMessage } from './control-message.js';
+import { PREFERENCES_CHANGED_CHANNEL } from './preferences-changed.js';
 import { UNSEEN_CHANGED_CHANNEL, unpackUserIds } from './unseen-changes.js';
 
 export const CONTROL_CHANNEL = 'pns_connection_control';
@@ -17,6 +18,7 @@ const MAX_RECONNECT_DELAY_MS = 5_000;
 
 export interface BusEvents {
   unseenChanged: [userId: string];
+  preferencesChanged: [userId: string];
   control: [message: ControlMessage];
   /** The connection was lost and is back: notifications sent meanwhile may be missed. */
   resync: [];
@@ -75,7 +77,7 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
-      await this.sql.listen(client, [UNSEEN_CHANGED_CHANNEL, CONTROL_CHANNEL]);
+      await this.sql.listen(client, [UNSEEN_CHANGED_CHANNEL, PREFERENCES_CHANGED_CHANNEL, CONTROL_CHANNEL]);
       return client;
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -121,6 +123,8 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
     try {
       if (channel === UNSEEN_CHANGED_CHANNEL && payload) {
         for (const userId of unpackUserIds(payload)) this.emit('unseenChanged', userId);
+      } else if (channel === PREFERENCES_CHANGED_CHANNEL && payload) {
+        for (const userId of unpackUserIds(payload)) this.emit('preferencesChanged', userId);
       } else if (channel === CONTROL_CHANNEL) {
         const message = parseControlMessage(payload ?? '');
         if (message) this.emit('control', message);

@@ -13,6 +13,8 @@ const REQUEST_TYPES: Record<RequestName, true> = {
   countsRequest: true,
   changesRequest: true,
   markRequest: true,
+  preferencesRequest: true,
+  preferencesUpdate: true,
 };
 /** A frame that is not a request at all (malformed JSON, unknown name, bad parameters). */
 export const INVALID_REQUEST = 'invalid';

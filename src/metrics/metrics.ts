@@ -26,6 +26,7 @@ const FRAME_TYPES: Record<FrameType, true> = {
   pushUnsubscribed: true,
   changes: true,
   marked: true,
+  preferences: true,
 };
 const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
 const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;

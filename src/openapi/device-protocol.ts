@@ -111,7 +111,12 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
     ...frame('changesRequest', { type: 'object', required: ['since'], additionalProperties: false, properties: { since: { type: 'integer', minimum: 0 }, limit: { ...limit, maximum: 1000 } } }),
     description: 'answered with a ChangesAnswer (or a ResyncFrame), on both protocols',
   },
-  // Server → device, protocol 2 (and the answers to countsRequest/changesRequest on both).
+  PreferencesRequest: { ...frame('preferencesRequest', { type: 'object', additionalProperties: false }), description: 'answered with a PreferencesFrame, on both protocols' },
+  PreferencesUpdateRequest: {
+    ...frame('preferencesUpdate', ref('Preferences')),
+    description: 'replaces all of the user\'s preferences (what it omits takes its default); answered with a PreferencesFrame, on both protocols',
+  },
+  // Server → device, protocol 2 (and the answers to countsRequest/changesRequest/preferences requests on both).
   Counts: {
     type: 'object',
     required: ['unseen', 'unread', 'total', 'version', 'categories'],
@@ -127,6 +132,30 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
       ids: { type: 'array', items: { type: 'string' }, maxItems: 1000 },
       items: { type: 'array', items: ref('Item'), description: 'for created, updated and unsnoozed' },
     },
+  },
+  ChannelSwitches: { type: 'object', additionalProperties: false, properties: { inbox: { type: 'boolean' }, push: { type: 'boolean' } } },
+  Preferences: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      default: ref('ChannelSwitches'),
+      categories: { type: 'object', additionalProperties: ref('ChannelSwitches') },
+      quietHours: {
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['timeZone', 'from', 'to'],
+            additionalProperties: false,
+            properties: { timeZone: { type: 'string', description: 'an IANA time zone' }, from: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' }, to: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
+          },
+        ],
+      },
+    },
+  },
+  PreferencesFrame: {
+    ...frame('preferences', ref('Preferences')),
+    description: 'the answer to preferencesRequest and preferencesUpdate on both protocols; on protocol 2 also sent, without requestId, to every device of the user after their preferences change',
   },
   CountsFrame: { ...frame('counts', ref('Counts')), description: `${PROTOCOL_2}: first and after every change; on both protocols, the answer to countsRequest` },
   ChangeFrame: { ...frame('change', ref('Change'), false), description: PROTOCOL_2 },
@@ -151,7 +180,7 @@ export const DEVICE_PROTOCOL_SCHEMAS: Record<string, object> = {
 const message = (name: string, summary: string) => ({ name, summary, contentType: 'application/json', payload: ref(name) });
 
 /** What pns sends unasked, per protocol. */
-const PUSHED = { 1: ['CountFrame'], 2: ['CountsFrame', 'ChangeFrame', 'ResyncFrame'] };
+const PUSHED = { 1: ['CountFrame'], 2: ['CountsFrame', 'ChangeFrame', 'ResyncFrame', 'PreferencesFrame'] };
 /**
  * Each request of the device protocol (frames.ts) by the schemas of the request and of its
  * answers, the same on both protocols: a request added there does not compile until it is
@@ -167,6 +196,8 @@ const REQUESTS: Record<RequestName, { request: string; answers: string[] }> = {
   countsRequest: { request: 'CountsRequest', answers: ['CountsFrame'] },
   changesRequest: { request: 'ChangesRequest', answers: ['ChangesAnswer', 'ResyncFrame'] },
   markRequest: { request: 'MarkRequest', answers: ['MarkedAnswer'] },
+  preferencesRequest: { request: 'PreferencesRequest', answers: ['PreferencesFrame'] },
+  preferencesUpdate: { request: 'PreferencesUpdateRequest', answers: ['PreferencesFrame'] },
 };
 const ANSWERS = [...Object.values(REQUESTS).flatMap(({ answers }) => answers), 'ErrorFrame'];
 const DEVICE_FRAMES = ['BareUnseenDataRequest', ...Object.values(REQUESTS).map(({ request }) => request)];

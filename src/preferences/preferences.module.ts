@@ -6,11 +6,12 @@ import { PreferencesService } from './preferences.service.js';
 
 /**
  * Preferences (docs/events.md#preferences). Exports the service for ingest, push and the
- * device frames, and PreferenceChanges for the realtime core to tell a user's devices.
+ * device frames; changes are announced on the bus (PreferenceChanges), whence the realtime
+ * core tells the user's devices.
  */
 @Module({
   controllers: [PreferencesController],
   providers: [PreferencesService, PreferencesRepository, PreferenceChanges],
-  exports: [PreferencesService, PreferenceChanges],
+  exports: [PreferencesService],
 })
 export class PreferencesModule {}

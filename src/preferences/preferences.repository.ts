@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { PREFERENCES_CHANGED_CHANNEL } from '../bus/preferences-changed.js';
+import { packUserIds } from '../bus/unseen-changes.js';
 import { PrismaService } from '../database/prisma.service.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Preferences } from './preferences.js';
 
 @Injectable()
@@ -27,5 +30,10 @@ export class PreferencesRepository {
       create: { userId, preferences: json },
       update: { preferences: json, updatedAt: new Date() },
     });
+  }
+
+  /** After the commit of their change: a NOTIFY inside the write transaction would serialize commits. */
+  async announceChanged(userIds: Iterable<string>): Promise<void> {
+    await this.prisma.query(Prisma.sql`SELECT pg_notify(${PREFERENCES_CHANGED_CHANNEL}, payload) FROM unnest(${packUserIds(userIds)}::text[]) AS payload`);
   }
 }

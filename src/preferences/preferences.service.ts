@@ -22,13 +22,19 @@ export class PreferencesService {
 
   /**
    * Replaces the user's preferences with `sent` (a REST body or a device frame's value, checked
-   * here), then, once committed, tells PreferenceChanges.
+   * here), then, once committed, announces the change to every instance.
    */
   async update(userId: string, sent: unknown): Promise<Preferences> {
     const preferences = parsePreferences(sent);
     await this.repository.save(userId, preferences);
-    this.changes.emit('changed', userId, preferences);
+    this.changes.publish(userId);
     return preferences;
+  }
+
+  /** The preferences of each of `userIds`, the defaults for those who never set any. */
+  async ofUsers(userIds: readonly string[]): Promise<Map<string, Preferences>> {
+    const stored = await this.repository.ofUsers(userIds);
+    return new Map(userIds.map((userId) => [userId, stored.get(userId) ?? DEFAULT_PREFERENCES]));
   }
 
   /** For ingest: per user, whether a notification of `category` is to be stored. */

@@ -136,6 +136,16 @@ export class PushJobsRepository {
     return this.completing(Prisma.sql`DELETE FROM push_subscriptions WHERE id = ${subscriptionId}::uuid`, report);
   }
 
+  /** Holds a push until `until`, an instant of the application's clock (the end of quiet hours): not due until released. */
+  async holdUntil(jobId: string, until: Date): Promise<void> {
+    await this.prisma.query(Prisma.sql`UPDATE push_jobs SET due_at = 'infinity', held_until = ${until} WHERE id = ${jobId}::bigint`);
+  }
+
+  /** Makes due at once the pushes held until `now` (the application's clock) or earlier. */
+  async releaseHeld(now: Date): Promise<void> {
+    await this.prisma.query(Prisma.sql`UPDATE push_jobs SET due_at = now(), held_until = NULL WHERE held_until <= ${now}`);
+  }
+
   async retryLater(jobId: string, delayMs: number): Promise<void> {
     await this.prisma.query(Prisma.sql`UPDATE push_jobs SET due_at = now() + ${delayMs} * interval '1 millisecond' WHERE id = ${jobId}::bigint`);
   }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Bus } from '../bus/bus.js';
+import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { EventHooksService } from '../event-hooks/event-hooks.service.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -46,6 +47,7 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly preferences: PreferencesService,
     private readonly stats: StatsService,
     private readonly events: EventHooksService,
+    private readonly clock: Clock,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -85,6 +87,7 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async drain(): Promise<void> {
     try {
+      await this.repository.releaseHeld(this.clock.now());
       let claimed: ClaimedPushJob[];
       do {
         claimed = await this.repository.claimDue(this.config.pushGraceMs, BATCH, LEASE_MS);
@@ -119,19 +122,19 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   /**
    * The user's preferences, asked once per notification push (on its first attempt): a
-   * category with push off drops it; quiet hours move it to their end, when the policy query
-   * sends it only if it is still unseen.
+   * category with push off drops it; quiet hours hold it until their end on the application's
+   * clock, when a pass releases it and the policy query sends it only if it is still unseen.
    */
   private async heldBack(job: ClaimedPushJob): Promise<boolean> {
     if (job.kind !== 'notification' || job.attempts > 1) return false;
-    const now = new Date();
+    const now = this.clock.now();
     const decision = await this.preferences.pushDecision(job.userId, job.notification!.category, now);
     if (!decision.push) {
       await this.repository.drop(job.id);
       return true;
     }
     if (decision.notBefore === null || decision.notBefore <= now) return false;
-    await this.repository.retryLater(job.id, decision.notBefore.getTime() - now.getTime());
+    await this.repository.holdUntil(job.id, decision.notBefore);
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { createApp } from '../../src/app.factory';
+import type { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig, type Environment } from '../../src/config/config.schema';
 
@@ -15,8 +16,11 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts pns on a free port of 127.0.0.1 against `databaseUrl`, as main.ts would (silent unless given a logger). */
-export async function startApp(databaseUrl: string, env: Environment = {}, logger: LoggerService | false = false): Promise<RunningApp> {
+/**
+ * Starts pns on a free port of 127.0.0.1 against `databaseUrl`, as main.ts would (silent unless
+ * given a logger); `clock` (a SettableClock of ./clock) sets the time of day pns reads.
+ */
+export async function startApp(databaseUrl: string, env: Environment = {}, logger: LoggerService | false = false, clock?: Clock): Promise<RunningApp> {
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     APP_TOKEN: TEST_TOKEN,
@@ -24,7 +28,7 @@ export async function startApp(databaseUrl: string, env: Environment = {}, logge
     RETENTION_CRON: 'off',
     ...env,
   });
-  const app = await createApp(config, logger);
+  const app = await createApp(config, logger, undefined, clock);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   return {

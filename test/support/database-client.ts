@@ -74,6 +74,12 @@ export class DatabaseClient {
     return rows[0].n;
   }
 
+  /** The pushes of one subscription held for the end of quiet hours, with that end. */
+  async heldPushJobs(subscriptionId: string): Promise<Date[]> {
+    const { rows } = await this.client.query<{ held_until: Date }>('SELECT held_until FROM push_jobs WHERE subscription_id = $1::uuid AND held_until IS NOT NULL ORDER BY id', [subscriptionId]);
+    return rows.map((row) => row.held_until);
+  }
+
   /** Where the user is recorded as connected (instance ids), and when its last device left. */
   async pushPresenceOf(userId: string): Promise<{ instances: string[]; lastDisconnectedAt: Date | null }> {
     const { rows } = await this.client.query<{ instances: string[]; last: Date | null }>(

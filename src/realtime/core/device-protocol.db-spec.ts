@@ -3,11 +3,12 @@ import { TestContext, type TestContextOptions } from '../../../test/support/test
 import { InboxModule } from '../../inbox/inbox.module';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { NotificationsService } from '../../notifications/notifications.service';
+import { PreferencesModule } from '../../preferences/preferences.module';
 import { PushModule } from '../../push/push.module';
 import { WebhooksModule } from '../../webhooks/webhooks.module';
 import { DeviceProtocol } from './device-protocol';
 
-const WIRING: TestContextOptions = { imports: [NotificationsModule, InboxModule, WebhooksModule, PushModule], providers: [DeviceProtocol] };
+const WIRING: TestContextOptions = { imports: [NotificationsModule, InboxModule, WebhooksModule, PushModule, PreferencesModule], providers: [DeviceProtocol] };
 
 /** The transport-free protocol on a real database: what the WebSocket and SSE transports both send. */
 describe('DeviceProtocol', () => {

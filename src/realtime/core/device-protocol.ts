@@ -4,6 +4,7 @@ import { ConflictError, GoneError, InvalidInputError } from '../../common/errors
 import { InboxService } from '../../inbox/inbox.service.js';
 import { Metrics } from '../../metrics/metrics.js';
 import { NotificationsService } from '../../notifications/notifications.service.js';
+import { PreferencesService } from '../../preferences/preferences.service.js';
 import { PushSubscriptionsService } from '../../push/push-subscriptions.service.js';
 import { WebhooksService } from '../../webhooks/webhooks.service.js';
 import { DeviceRequestError, parseDeviceRequest } from './device-requests.js';
@@ -27,6 +28,7 @@ export class DeviceProtocol {
     inbox: InboxService,
     webhooks: WebhooksService,
     push: PushSubscriptionsService,
+    preferences: PreferencesService,
     @Optional() private readonly metrics?: Metrics,
   ) {
     this.handlers = {
@@ -43,6 +45,9 @@ export class DeviceProtocol {
         }
       },
       markRequest: async (userId, target) => ({ marked: await inbox.mark(userId, target) }),
+      preferencesRequest: async (userId) => ({ preferences: await preferences.get(userId) }),
+      // Refused preferences are an InvalidInputError, answered bad_request below.
+      preferencesUpdate: async (userId, { preferences: sent }) => ({ preferences: await preferences.update(userId, sent) }),
       pushSubscribeRequest: async (userId, { subscription }) => ({ pushSubscription: await push.subscribe(userId, subscription) }),
       pushUnsubscribeRequest: async (userId, { id }) => ({ pushUnsubscribed: await push.unsubscribe(userId, id) }),
       unseenNotificationDataRequest: async (userId, { limit }) => {

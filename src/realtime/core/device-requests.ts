@@ -73,6 +73,12 @@ const PARSERS: { [K in RequestName]: (fields: Fields) => DeviceRequests[K] } = {
     return { since, limit };
   },
   markRequest: (fields) => markTargetOf(fields),
+  preferencesRequest: (fields) => {
+    onlyKnownFields('preferencesRequest', fields, []);
+    return {};
+  },
+  // The preferences service checks them, naming every problem, as for the REST body.
+  preferencesUpdate: (fields) => ({ preferences: fields }),
 };
 
 const REQUEST_NAMES = Object.keys(PARSERS) as RequestName[];

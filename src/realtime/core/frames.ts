@@ -1,4 +1,5 @@
 import type { ChangeType, Counts, MarkTarget } from '../../inbox/inbox.js';
+import type { Preferences } from '../../preferences/preferences.js';
 
 export type { CategoryCounts, ChangeType, Counts } from '../../inbox/inbox.js';
 
@@ -53,6 +54,9 @@ export interface DeviceRequests {
   changesRequest: { since: number; limit: number };
   /** Checked as the REST body of POST /api/users/:userId/notifications/mark is. */
   markRequest: MarkTarget;
+  preferencesRequest: Record<string, never>;
+  /** The whole preferences, checked by the preferences service as the REST body of PUT …/preferences is. */
+  preferencesUpdate: { preferences: unknown };
 }
 
 /** Each request's answer, by the request's name. */
@@ -67,6 +71,8 @@ export interface DeviceAnswers {
   /** Or, when the changes after `since` are no longer kept, a resync. */
   changesRequest: { changes: { changes: Change[]; version: number; hasMore: boolean } } | ResyncFrame;
   markRequest: { marked: { updated: number; counts: Counts } };
+  preferencesRequest: PreferencesFrame;
+  preferencesUpdate: PreferencesFrame;
 }
 
 /** A new webhook URL of the device's user (docs/api.md, Webhook URLs); the only time its secret is shown. */
@@ -100,8 +106,13 @@ export interface ResyncFrame {
   resync: { version: number };
 }
 
+/** The user's preferences: the answer to both preferences requests, and (protocol 2) sent to every device of the user after they change. */
+export interface PreferencesFrame {
+  preferences: Preferences;
+}
+
 /** What delivery pushes without being asked. */
-export type PushedFrame = CountFrame | CountsFrame | ChangeFrame | ResyncFrame;
+export type PushedFrame = CountFrame | CountsFrame | ChangeFrame | ResyncFrame | PreferencesFrame;
 
 /**
  * `bad_request`: the device's fault, fix the frame; `internal_error`: ours, retry later;

@@ -77,6 +77,11 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
     this.markDirty(userId);
   }
 
+  /** Whether the connection asked for protocol 2, whose frames are new to protocol-1 devices. */
+  speaksProtocol2(connection: DeviceConnection): boolean {
+    return this.positions.has(connection);
+  }
+
   /** Users without a connection here are ignored: other instances serve them. */
   markDirty(userId: string): void {
     if (!this.registry.has(userId)) return;
