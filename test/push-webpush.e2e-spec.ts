@@ -224,12 +224,13 @@ describe('Web Push', () => {
   it('retries a push answered 429 no sooner than its Retry-After', async () => {
     const user = newUser();
     const subscription = await subscribe(pns, user);
-    service.answer(subscription.endpoint, { status: 429, headers: { 'Retry-After': '2' } }, { status: 503 , headers: { 'Retry-After': '1' } });
+    // Longer than the first backoff (5 s): a retry that ignored it would come sooner.
+    service.answer(subscription.endpoint, { status: 429, headers: { 'Retry-After': '7' } }, { status: 503, headers: { 'Retry-After': '1' } });
     const id = await postNotification(pns, user, 'busy service');
-    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 3, 'the push, twice refused, then accepted', 30_000);
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 3, 'the push, twice refused, then accepted', 25_000);
     const [busy, failing, accepted] = service.pushesTo(subscription.endpoint);
     expect([busy.status, failing.status, accepted.status]).toEqual([429, 503, 201]);
-    expect(failing.at - busy.at).toBeGreaterThanOrEqual(2_000);
+    expect(failing.at - busy.at).toBeGreaterThanOrEqual(7_000);
     expect(accepted.at - failing.at).toBeGreaterThanOrEqual(1_000);
     expect(accepted.payload).toMatchObject({ type: 'notification', id });
     await untilQueueEmpty(subscription.id);
