@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,6 +40,8 @@ describe('subscribePush() in Chromium', () => {
       const subscription = await registration?.pushManager.getSubscription();
       return { script: registration?.active?.scriptURL, subscription: subscription?.toJSON() ?? null };
     });
+  /** The demo page's client (window.pns) subscribes; answers pns's id of the subscription. */
+  const subscribeFrom = (page: Page) => page.evaluate(async () => (await (window as unknown as { pns: { subscribePush(): Promise<{ id: string }> } }).pns.subscribePush()).id);
   const openDemo = async (origin: string) => {
     const watched = await openWatched(context, `${origin}/demo`);
     await waitForText(watched.page, '#status', 'live · WebSocket');
@@ -90,8 +93,7 @@ describe('subscribePush() in Chromium', () => {
     await page.reload();
     await waitForText(page, '#status', 'live · WebSocket');
     await waitForText(page, '#push-button', 'Turn notifications off');
-    const again = await page.evaluate(async () => (await (window as unknown as { pns: { subscribePush(): Promise<{ id: string }> } }).pns.subscribePush()).id);
-    expect(again).toBe(id);
+    expect(await subscribeFrom(page)).toBe(id);
     expect(gcm.webPushRegistrationsOf(origin)).toHaveLength(1);
     expect(await subscriptionsOf(user)).toHaveLength(1);
 
@@ -99,6 +101,32 @@ describe('subscribePush() in Chromium', () => {
     await waitForText(page, '#push-button', 'Enable notifications');
     expect(await subscriptionsOf(user)).toEqual([]);
     expect((await browserSubscription(page)).subscription).toBeNull();
+    expect(gcm.webPushDeletionsOf(origin)).toEqual([registrations[0].subtype]);
+    expect(problems).toEqual([]);
+  });
+
+  it("replaces a subscription the browser holds with another key (pns's keys were replaced)", async () => {
+    const origin = pns.baseUrl;
+    await devtools.send('Browser.grantPermissions', { origin, permissions: ['notifications'] });
+    const { page, problems, user } = await openDemo(origin);
+    const otherKey = createECDH('prime256v1');
+    otherKey.generateKeys();
+    const stale = await page.evaluate(async (applicationServerKey) => {
+      const registration = await navigator.serviceWorker.register('/pns-sw.js');
+      await navigator.serviceWorker.ready;
+      return (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })).endpoint;
+    }, otherKey.getPublicKey().toString('base64url'));
+
+    const id = await subscribeFrom(page);
+    const { publicKey } = (await request(origin).get('/push/vapid-public-key').expect(200)).body as { publicKey: string };
+    expect(gcm.webPushRegistrationsOf(origin).slice(-2).map((registration) => registration.sender)).toEqual([otherKey.getPublicKey().toString('base64url'), publicKey]);
+    const [staleRegistration, registration] = gcm.webPushRegistrationsOf(origin).slice(-2);
+    expect(gcm.webPushDeletionsOf(origin)).toContain(staleRegistration.subtype);
+    const { subscription } = await browserSubscription(page);
+    expect(stale).toBe(`https://jmt17.google.com/fcm/send/${staleRegistration.token}`);
+    expect(subscription!.endpoint).toBe(`https://jmt17.google.com/fcm/send/${registration.token}`);
+    expect(await subscriptionsOf(user)).toEqual([expect.objectContaining({ id })]);
+    expect((await database.pushSubscription(id))?.address).toBe(subscription!.endpoint);
     expect(problems).toEqual([]);
   });
 

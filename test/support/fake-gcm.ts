@@ -24,6 +24,8 @@ const CHECKIN_RESPONSE = Buffer.concat([Buffer.from([0x08, 0x01]), fixed64(7, AN
  */
 export class FakeGcm {
   readonly registrations: GcmRegistration[] = [];
+  /** The subtypes of the registrations Chromium deleted. */
+  readonly deletions: string[] = [];
   private server!: Server;
   private url = '';
 
@@ -37,8 +39,15 @@ export class FakeGcm {
           response.writeHead(200, { 'Content-Type': 'application/x-protobuf' }).end(CHECKIN_RESPONSE);
         } else if (request.url === '/register' && request.headers.authorization === `AidLogin ${ANDROID_ID}:${SECURITY_TOKEN}`) {
           const form = new URLSearchParams(Buffer.concat(chunks).toString());
+          const subtype = form.get('X-subtype') ?? '';
+          if (form.get('delete') === 'true') {
+            // pushSubscription.unsubscribe(): Chromium deletes its token (any "token=" answer is a success).
+            gcm.deletions.push(subtype);
+            response.writeHead(200, { 'Content-Type': 'text/plain' }).end(`token=${form.get('appid')}`);
+            return;
+          }
           const token = `fake-gcm-${gcm.registrations.length + 1}`;
-          gcm.registrations.push({ subtype: form.get('X-subtype') ?? '', sender: form.get('sender') ?? '', token });
+          gcm.registrations.push({ subtype, sender: form.get('sender') ?? '', token });
           response.writeHead(200, { 'Content-Type': 'text/plain' }).end(`token=${token}`);
         } else {
           response.writeHead(404).end();
@@ -58,6 +67,11 @@ export class FakeGcm {
   /** The Web Push registrations made for pages of `origin`. */
   webPushRegistrationsOf(origin: string): GcmRegistration[] {
     return this.registrations.filter((registration) => registration.subtype.startsWith(`wp:${origin}/`));
+  }
+
+  /** The Web Push registrations of pages of `origin` that Chromium deleted. */
+  webPushDeletionsOf(origin: string): string[] {
+    return this.deletions.filter((subtype) => subtype.startsWith(`wp:${origin}/`));
   }
 
   close(): Promise<void> {
