@@ -37,7 +37,16 @@ describe('the browser client and the demo page', () => {
     expect(manifest.exports['.']).toEqual({ types: './dist/pns-client.d.ts', import: './dist/pns-client.js' });
     const declarations = await readFile('dist/client/pns-client.d.ts', 'utf8');
     expect(declarations).toMatch(/export declare function createClient\(options\?: ClientOptions\): PnsClient;/);
-    for (const member of ['fetchUnseen(limit?: number): Promise<Item[]>', 'fetchSeen(receivedAfter: Date | string, limit?: number): Promise<Item[]>', 'requestWebhook(): Promise<Webhook>', 'close(): void']) {
+    for (const member of [
+      'fetchUnseen(limit?: number): Promise<Item[]>',
+      'fetchSeen(receivedAfter: Date | string, limit?: number): Promise<Item[]>',
+      'requestWebhook(): Promise<Webhook>',
+      'subscribePush(options?: PushOptions): Promise<PushSubscribed>',
+      'unsubscribePush(options?: PushOptions): Promise<boolean>',
+      'export interface PushOptions',
+      'export interface PushSubscribed',
+      'close(): void',
+    ]) {
       expect(declarations).toContain(member);
     }
   });

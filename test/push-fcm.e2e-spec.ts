@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import request from 'supertest';
 import { auth, startApp, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
+import { DatabaseClient } from './support/database-client';
 import { postNotification } from './support/devices';
 import { newUser } from './support/factories';
 import { FakeFcm } from './support/fake-push-fcm';
@@ -15,6 +17,7 @@ describe('FCM', () => {
   const logger = new LogCapture();
   let fcm: FakeFcm;
   let pns: RunningApp;
+  let database: DatabaseClient;
 
   const subscribe = async (userId: string, platform?: string): Promise<{ id: string; token: string }> => {
     const token = `fcm-${randomBytes(24).toString('base64url')}`;
@@ -26,6 +29,9 @@ describe('FCM', () => {
   beforeAll(async () => {
     fcm = await FakeFcm.start(certificate);
     const databaseUrl = await createTestDatabase();
+    const connection = new pg.Client({ connectionString: databaseUrl });
+    await connection.connect();
+    database = new DatabaseClient(connection);
     pns = await startApp(
       databaseUrl,
       { LOG_LEVEL: 'verbose', FCM_SERVICE_ACCOUNT: fcm.serviceAccountFile, FCM_API_URL: fcm.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: '500ms' },
@@ -34,6 +40,7 @@ describe('FCM', () => {
   });
   afterAll(async () => {
     await pns.close();
+    await database.end();
     await fcm.close();
   });
   afterEach(() => expect(fcm.problems).toEqual([]));
@@ -61,12 +68,13 @@ describe('FCM', () => {
   it('retries a message FCM answers 503 or 429 no sooner than its Retry-After', async () => {
     const user = newUser();
     const { token } = await subscribe(user);
-    fcm.overload(token, { status: 503, retryAfter: '1' }, { status: 429, retryAfter: '1' });
+    // The first is longer than the first backoff (5 s): a retry that ignored it would come sooner.
+    fcm.overload(token, { status: 503, retryAfter: '7' }, { status: 429, retryAfter: '1' });
     await postNotification(pns, user, 'when FCM is back');
-    await fcm.waitFor(() => fcm.messagesTo(token).some((message) => message.status === 200), 'the delivered message');
+    await fcm.waitFor(() => fcm.messagesTo(token).some((message) => message.status === 200), 'the delivered message', 25_000);
     const [unavailable, throttled, delivered] = fcm.messagesTo(token);
     expect([unavailable.status, throttled.status, delivered.status]).toEqual([503, 429, 200]);
-    expect(throttled.at - unavailable.at).toBeGreaterThanOrEqual(1_000);
+    expect(throttled.at - unavailable.at).toBeGreaterThanOrEqual(7_000);
     expect(delivered.at - throttled.at).toBeGreaterThanOrEqual(1_000);
   });
 
@@ -78,6 +86,22 @@ describe('FCM', () => {
     await postNotification(pns, user, 'after a revocation');
     await fcm.waitFor(() => fcm.messagesTo(token).some((message) => message.status === 200), 'the delivered message');
     expect(fcm.messagesTo(token).map((message) => message.status)).toEqual([401, 200]);
+    expect(fcm.tokenRequests.length).toBe(tokensBefore + 1);
+  });
+
+  it('refreshes its access token only once when FCM keeps answering 401, then gives the message up', async () => {
+    const user = newUser();
+    const { id, token } = await subscribe(user);
+    const tokensBefore = fcm.tokenRequests.length;
+    fcm.refuseAccessTokens(true);
+    try {
+      await postNotification(pns, user, 'never authorized');
+      await fcm.waitFor(() => fcm.messagesTo(token).length === 2, 'the message, and once more with a new token');
+      await pollUntil(() => database.queuedPushJobs(id), (queued) => queued === 0, 'the push given up');
+    } finally {
+      fcm.refuseAccessTokens(false);
+    }
+    expect(fcm.messagesTo(token).map((message) => message.status)).toEqual([401, 401]);
     expect(fcm.tokenRequests.length).toBe(tokensBefore + 1);
   });
 });

@@ -1,13 +1,9 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import request from 'supertest';
 import { startApp, type RunningApp } from './support/app';
+import { launchChromium } from './support/browser-pages';
 import { createTestDatabase } from './support/database';
 import { pollUntil } from './support/waiters';
-
-/** Debian's chromium, as in browser.e2e-spec.ts. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** docs/push.md: /pns-sw.js in Chromium, pushes delivered through the DevTools protocol. */
 describe('the pns service worker', () => {
@@ -42,8 +38,7 @@ describe('the pns service worker', () => {
   const push = (payload: unknown) => devtools.send('ServiceWorker.deliverPushMessage', { origin: pns.baseUrl, registrationId, data: JSON.stringify(payload) });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: these tests need Debian's chromium (apt-get install -y chromium)`);
-    [pns, browser] = await Promise.all([createTestDatabase().then((url) => startApp(url)), chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })]);
+    [pns, browser] = await Promise.all([createTestDatabase().then((url) => startApp(url)), launchChromium()]);
     context = await browser.newContext();
     await context.grantPermissions(['notifications'], { origin: pns.baseUrl });
     page = await context.newPage();

@@ -36,7 +36,12 @@ describe('Web Push', () => {
   /** Until the subscription has no job left: sent, dropped by the policy, or given up. */
   const untilQueueEmpty = (subscriptionId: string) => pollUntil(() => database.queuedPushJobs(subscriptionId), (queued) => queued === 0, `no push job of ${subscriptionId} left`);
   const start = (url: string) =>
-    startApp(url, { LOG_LEVEL: 'verbose', PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: `${GRACE_MS}ms`, VAPID_SUBJECT: 'mailto:ops@pns.example' }, logger);
+    startApp(
+      url,
+      // Expired notifications are swept every second, for the clear on expiry.
+      { LOG_LEVEL: 'verbose', PUSH_ENDPOINTS: service.origin, PUSH_CA_FILE: certificate.certFile, PUSH_GRACE: `${GRACE_MS}ms`, VAPID_SUBJECT: 'mailto:ops@pns.example', EXPIRY_SWEEP_INTERVAL: '1s' },
+      logger,
+    );
 
   beforeAll(async () => {
     service = await FakePushService.start(certificate);
@@ -219,12 +224,13 @@ describe('Web Push', () => {
   it('retries a push answered 429 no sooner than its Retry-After', async () => {
     const user = newUser();
     const subscription = await subscribe(pns, user);
-    service.answer(subscription.endpoint, { status: 429, headers: { 'Retry-After': '2' } }, { status: 503 , headers: { 'Retry-After': '1' } });
+    // Longer than the first backoff (5 s): a retry that ignored it would come sooner.
+    service.answer(subscription.endpoint, { status: 429, headers: { 'Retry-After': '7' } }, { status: 503, headers: { 'Retry-After': '1' } });
     const id = await postNotification(pns, user, 'busy service');
-    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 3, 'the push, twice refused, then accepted', 30_000);
+    await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 3, 'the push, twice refused, then accepted', 25_000);
     const [busy, failing, accepted] = service.pushesTo(subscription.endpoint);
     expect([busy.status, failing.status, accepted.status]).toEqual([429, 503, 201]);
-    expect(failing.at - busy.at).toBeGreaterThanOrEqual(2_000);
+    expect(failing.at - busy.at).toBeGreaterThanOrEqual(7_000);
     expect(accepted.at - failing.at).toBeGreaterThanOrEqual(1_000);
     expect(accepted.payload).toMatchObject({ type: 'notification', id });
     await untilQueueEmpty(subscription.id);
@@ -268,6 +274,28 @@ describe('Web Push', () => {
     await request(pns.baseUrl).post(`/api/users/${user}/notifications/mark`).set(auth).send({ set, ids: [id] }).expect(200);
     await service.waitFor(() => service.pushesTo(subscription.endpoint).length === 2, 'the clear');
     expect(service.pushesTo(subscription.endpoint)[1].payload).toEqual({ type: 'clear', ids: [id], version: expect.any(Number) });
+  });
+
+  it('clears a delivered notification on every subscription of its user once it expires', async () => {
+    const user = newUser();
+    const [phone, laptop] = [await subscribe(pns, user), await subscribe(pns, user)];
+    // Long enough for the push to leave first (the worker polls every second), short for the test.
+    const { body } = await notify(user, { data: 'expires soon', push: 'always', ttl: '5s' }).expect(201);
+    const id = body.notifications[0].id as string;
+    await service.waitFor(() => [phone, laptop].every((s) => service.pushesTo(s.endpoint).length === 1), 'the push on both subscriptions, before it expires');
+    await service.waitFor(() => [phone, laptop].every((s) => service.pushesTo(s.endpoint).length === 2), 'a clear on both once it expired');
+    const { changes } = (await request(pns.baseUrl).get(`/api/users/${user}/changes?since=0`).set(auth).expect(200)).body as { changes: { version: number; type: string; ids: string[] }[] };
+    const expired = changes.find((change) => change.type === 'expired');
+    expect(expired).toMatchObject({ ids: [id] });
+    for (const subscription of [phone, laptop]) {
+      const [push, clear] = service.pushesTo(subscription.endpoint);
+      expect(push.payload).toMatchObject({ type: 'notification', id });
+      expect(clear.payload).toEqual({ type: 'clear', ids: [id], version: expect.any(Number) });
+      expect((clear.payload as { version: number }).version).toBeGreaterThanOrEqual(expired!.version);
+      expect(clear.problems).toEqual([]);
+    }
+    await Promise.all([phone, laptop].map((s) => untilQueueEmpty(s.id)));
+    expect([phone, laptop].map((s) => service.pushesTo(s.endpoint).length)).toEqual([2, 2]);
   });
 
   it('clears a notification seen while its push was on its way, and a device still takes it meanwhile', async () => {

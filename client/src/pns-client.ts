@@ -83,6 +83,26 @@ export interface Webhook {
   url: string;
 }
 
+/** Where this browser's Web Push subscription lives (pns's docs/push.md, The service worker). */
+export interface PushOptions {
+  /**
+   * The service worker script to register; it must be on the page's origin. Default: pns's
+   * `/pns-sw.js`, right when the page and pns share an origin; otherwise a worker of yours
+   * that runs `importScripts('https://pns.example.com/pns-sw.js')`.
+   */
+  serviceWorker?: string;
+  /** The worker's scope. Default: the folder of its script. */
+  scope?: string;
+}
+
+/** This browser's subscription, as pns stored it. */
+export interface PushSubscribed {
+  /** pns's id of the subscription; the same for the same browser each time. */
+  id: string;
+  /** The browser's own subscription (its endpoint and keys). */
+  subscription: PushSubscription;
+}
+
 export interface ClientEvents {
   /** The user's unseen count, first on connecting and again on every change. */
   count: number;
@@ -122,13 +142,23 @@ export interface PnsClient {
   mark(set: MarkSet, selector: MarkSelector): Promise<MarkResult>;
   /** The counts as pns has them now. */
   fetchCounts(): Promise<Counts>;
+  /**
+   * Lets pns reach this browser when no device of the user is connected (Web Push): asks for
+   * the notification permission if not yet given, registers the service worker, subscribes
+   * with pns's VAPID key and hands the subscription to pns. Safe to call on every visit.
+   * Rejects with `push_unsupported`, `push_denied`, `push_unavailable` or `push_failed`.
+   */
+  subscribePush(options?: PushOptions): Promise<PushSubscribed>;
+  /** Removes this browser's subscription from pns and from the browser; false when there was none. */
+  unsubscribePush(options?: PushOptions): Promise<boolean>;
   /** Closes the connection for good; pending requests reject with code `closed`. */
   close(): void;
 }
 
 /**
  * `code`: the server's (`bad_request`, `internal_error`), `http_<status>` for a refused SSE
- * request, or the client's own: `timeout`, `closed`, `connection_lost`, `connect_failed`, `bad_frame`.
+ * request, or the client's own: `timeout`, `closed`, `connection_lost`, `connect_failed`, `bad_frame`,
+ * and for Web Push `push_unsupported`, `push_denied`, `push_unavailable`, `push_failed`.
  */
 export class PnsError extends Error {
   constructor(
@@ -158,6 +188,8 @@ interface Endpoints {
   websocket: string;
   events: string;
   requests: string;
+  vapidPublicKey: string;
+  serviceWorker: string;
   /** Cookies go along only without a ticket: a ticket needs no credentialed CORS. */
   withCredentials: boolean;
 }
@@ -253,6 +285,23 @@ class Client implements PnsClient {
 
   async fetchCounts(): Promise<Counts> {
     return answerField<Counts>(await this.request({ countsRequest: {} }), 'counts');
+  }
+
+  async subscribePush(options: PushOptions = {}): Promise<PushSubscribed> {
+    const subscription = await subscribeBrowser(this.endpoints, options);
+    return { id: await this.storePushSubscription(subscription), subscription };
+  }
+
+  async unsubscribePush(options: PushOptions = {}): Promise<boolean> {
+    if (!pushSupported()) return false;
+    const script = new URL(options.serviceWorker ?? this.endpoints.serviceWorker, globalThis.location.href);
+    const registration = await navigator.serviceWorker.getRegistration(options.scope ?? new URL('./', script).href);
+    const subscription = await registration?.pushManager.getSubscription();
+    if (!subscription) return false;
+    // pns knows a subscription by its endpoint: handing it over again answers its id.
+    await this.request({ pushUnsubscribeRequest: { id: await this.storePushSubscription(subscription) } });
+    await subscription.unsubscribe();
+    return true;
   }
 
   close(): void {
@@ -352,6 +401,11 @@ class Client implements PnsClient {
   private onResync(resync: { version: number }): void {
     this.version = resync.version;
     this.emit('resync', resync);
+  }
+
+  private async storePushSubscription(subscription: PushSubscription): Promise<string> {
+    const answer = await this.request({ pushSubscribeRequest: { webpush: subscription.toJSON() } });
+    return answerField<{ id: string }>(answer, 'pushSubscription').id;
   }
 
   private request(body: Frame): Promise<Frame> {
@@ -492,6 +546,64 @@ async function postRequest(endpoints: Endpoints, request: Frame): Promise<Frame>
   return failed(`http_${response.status}`, message);
 }
 
+function pushSupported(): boolean {
+  return globalThis.isSecureContext === true && 'serviceWorker' in navigator && 'PushManager' in globalThis && 'Notification' in globalThis;
+}
+
+/** This browser's subscription with pns's key: the one it has, or a new one. */
+async function subscribeBrowser(endpoints: Endpoints, options: PushOptions): Promise<PushSubscription> {
+  if (!pushSupported()) throw new PnsError('push_unsupported', 'this browser cannot receive Web Push on this page (it needs service workers, the Push API and notifications, in a secure context)');
+  // Asked before anything is registered: a refusal leaves nothing behind.
+  const permission = Notification.permission === 'default' ? await Notification.requestPermission() : Notification.permission;
+  if (permission !== 'granted') throw new PnsError('push_denied', permission === 'denied' ? 'notifications are blocked for this site' : 'notifications were not allowed');
+  const applicationServerKey = await vapidPublicKey(endpoints);
+  const registration = await pushFailure('could not register the service worker', () =>
+    navigator.serviceWorker.register(options.serviceWorker ?? endpoints.serviceWorker, options.scope === undefined ? undefined : { scope: options.scope }),
+  );
+  await activated(registration);
+  const existing = await registration.pushManager.getSubscription();
+  if (existing && sameBytes(existing.options.applicationServerKey, applicationServerKey)) return existing;
+  // Made with another key (pns's keys were replaced): the browser refuses a second key until it goes.
+  await existing?.unsubscribe();
+  return pushFailure("the browser's push service refused", () => registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }));
+}
+
+async function vapidPublicKey(endpoints: Endpoints): Promise<Uint8Array<ArrayBuffer>> {
+  const response = await pushFailure('could not ask pns for its Web Push key', () => fetch(endpoints.vapidPublicKey));
+  if (response.status === 404) throw new PnsError('push_unavailable', 'Web Push is off on this pns (no VAPID keys)');
+  const body: unknown = await response.json().catch(() => undefined);
+  if (!response.ok || !isObject(body) || typeof body.publicKey !== 'string') throw new PnsError('push_failed', `pns answered ${response.status} for its Web Push key`);
+  const binary = atob(body.publicKey.replace(/-/g, '+').replace(/_/g, '/'));
+  return Uint8Array.from(binary, (character) => character.charCodeAt(0));
+}
+
+/** pushManager.subscribe() needs an active worker; a new registration is still installing. */
+async function activated(registration: ServiceWorkerRegistration): Promise<void> {
+  const worker = registration.installing ?? registration.waiting;
+  if (registration.active || !worker) return;
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (worker.state === 'activated') resolve();
+      else if (worker.state === 'redundant') reject(new PnsError('push_failed', 'the service worker failed to install'));
+    };
+    worker.addEventListener('statechange', check);
+    check();
+  });
+}
+
+async function pushFailure<T>(what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw error instanceof PnsError ? error : new PnsError('push_failed', `${what}: ${(error as Error).message}`);
+  }
+}
+
+function sameBytes(key: ArrayBuffer | null, expected: Uint8Array): boolean {
+  const bytes = key === null ? new Uint8Array() : new Uint8Array(key);
+  return bytes.length === expected.length && bytes.every((byte, index) => byte === expected[index]);
+}
+
 function endpointsOf(options: ClientOptions): Endpoints {
   const base = new URL(options.url ?? globalThis.location.origin, globalThis.location?.href);
   const root = `${base.origin}${base.pathname.replace(/\/+$/, '')}`;
@@ -501,6 +613,8 @@ function endpointsOf(options: ClientOptions): Endpoints {
     websocket: `${root.replace(/^http/, 'ws')}${subscribe}`,
     events: `${root}${subscribe}`,
     requests: `${root}/subscribe/requests${query}`,
+    vapidPublicKey: `${root}/push/vapid-public-key`,
+    serviceWorker: `${root}/pns-sw.js`,
     withCredentials: options.connectionId === undefined,
   };
 }

@@ -152,6 +152,9 @@ const DEMO_PAGE = /* html */ `<!doctype html>
       <h3>Try it <button class="quiet" id="copy" type="button">copy</button></h3>
       <pre id="curl"></pre>
     </div>
+    <h3>Notifications on this device</h3>
+    <p class="note" id="push-note">When no tab of this inbox is open, pns can show new notifications here, and takes them away once they are seen anywhere.</p>
+    <button class="primary" id="push-button" type="button">Enable notifications</button>
     <h3>How this page connects</h3>
     <p class="note" id="auth-note"></p>
   </aside>
@@ -318,6 +321,48 @@ const DEMO_PAGE = /* html */ `<!doctype html>
     }
   }
 
+  const PUSH_REFUSALS = {
+    push_unsupported: 'This browser cannot show notifications from this page (it needs service workers and the Push API, over https or on localhost).',
+    push_denied: "Notifications are blocked for this site: allow them in the browser's site settings, then try again.",
+    push_unavailable: 'Web Push is off on this pns (no VAPID keys are configured).',
+  };
+
+  function showPush(enabled, note) {
+    $('push-button').dataset.enabled = String(enabled);
+    $('push-button').textContent = enabled ? 'Turn notifications off' : 'Enable notifications';
+    if (note) $('push-note').textContent = note;
+  }
+
+  /** The "enable notifications" button: Web Push through the client (docs/push.md). */
+  async function offerPush(client) {
+    const supported = window.isSecureContext && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+    if (!supported || Notification.permission === 'denied') {
+      $('push-button').disabled = true;
+      $('push-note').textContent = PUSH_REFUSALS[supported ? 'push_denied' : 'push_unsupported'];
+      return;
+    }
+    const registration = await navigator.serviceWorker.getRegistration().catch(() => undefined);
+    const subscribed = Notification.permission === 'granted' && Boolean(await registration?.pushManager.getSubscription().catch(() => null));
+    if (subscribed) showPush(true, 'On: pns shows new notifications here when no tab of this inbox is open.');
+    $('push-button').addEventListener('click', async () => {
+      $('push-button').disabled = true;
+      try {
+        if ($('push-button').dataset.enabled === 'true') {
+          await client.unsubscribePush();
+          showPush(false, 'Off: pns no longer pushes to this browser.');
+        } else {
+          const { id } = await client.subscribePush();
+          $('push-button').dataset.subscription = id;
+          showPush(true, 'On: pns shows new notifications here when no tab of this inbox is open.');
+        }
+        $('push-button').disabled = false;
+      } catch (error) {
+        $('push-note').textContent = PUSH_REFUSALS[error.code] || 'Could not change notifications: ' + error.message;
+        $('push-button').disabled = error.code in PUSH_REFUSALS;
+      }
+    });
+  }
+
   function connect() {
     const client = createClient({ url: new URL('.', location.href).href, connectionId: settings.connectionId, transport });
     // For playing with the client from the browser's console.
@@ -352,6 +397,7 @@ const DEMO_PAGE = /* html */ `<!doctype html>
         : 'Cannot connect: is pns running, and is this browser still signed in to the application that pns delegates to?');
     });
 
+    offerPush(client);
     $('bell').addEventListener('click', () => openUnseen(client));
     $('open').addEventListener('click', () => openUnseen(client));
     $('webhook-button').addEventListener('click', async () => {
@@ -371,6 +417,7 @@ const DEMO_PAGE = /* html */ `<!doctype html>
     showStatus('closed', 'not connected');
     showProblem(settings.problem);
     $('webhook-button').disabled = true;
+    $('push-button').disabled = true;
   } else {
     connect();
   }

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { FcmServiceAccount, VapidConfig } from './app-config.js';
 
-/** The browser vendors' push services (Chrome/Edge via FCM, Firefox, Edge/WNS, Safari). */
+/**
+ * The browser vendors' push services (Chrome/Edge via FCM, Firefox, Edge/WNS, Safari).
+ * Chromium builds other than Google Chrome's stable channel (the Linux distributions' Chromium)
+ * subscribe on FCM's other host, jmt17.google.com.
+ */
 export const DEFAULT_PUSH_ENDPOINTS = [
   'https://fcm.googleapis.com',
+  'https://jmt17.google.com',
   'https://updates.push.services.mozilla.com',
   'https://*.notify.windows.com',
   'https://web.push.apple.com',

@@ -7,6 +7,7 @@ describe('EndpointAllowList', () => {
   it('allows the browser vendors by default', () => {
     for (const url of [
       'https://fcm.googleapis.com/fcm/send/abc',
+      'https://jmt17.google.com/fcm/send/abc',
       'https://updates.push.services.mozilla.com/wpush/v2/abc',
       'https://db5p.notify.windows.com/w/?token=abc',
       'https://web.push.apple.com/QA-abc',

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** Debian's chromium; CI installs it (.ci/run). Playwright's own browser download cannot work here. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -10,6 +10,15 @@ const POLL_MS = 20;
 export function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: these tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Chromium with a profile in `userDataDir`: Playwright's other contexts are incognito ones,
+ * where pushManager.subscribe() always fails ("permission denied"). `extraArgs` after ours.
+ */
+export function launchChromiumProfile(userDataDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: these tests need Debian's chromium (apt-get install -y chromium; .ci/run installs it)`);
+  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** Waits until the element's text equals or matches `expected`; answers the text. */
@@ -34,4 +43,20 @@ export async function waitForCount(page: Page, selector: string, count: number):
   } catch (error) {
     throw new Error(`${selector} never matched ${count} elements; it matches ${await page.locator(selector).count()} (${(error as Error).message.split('\n')[0]})`);
   }
+}
+
+/** A page that records what a visitor would see go wrong: console errors, script errors, failed or refused requests. */
+export async function openWatched(context: BrowserContext, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`script: ${error.message}`));
+  page.on('requestfailed', (failed) => problems.push(`failed: ${failed.url()} ${failed.failure()?.errorText ?? ''}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
+  });
+  await page.goto(url);
+  return { page, problems };
 }

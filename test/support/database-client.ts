@@ -68,6 +68,12 @@ export class DatabaseClient {
     return rows[0]?.indexdef;
   }
 
+  /** A push subscription as stored, secrets included: what the API never shows. */
+  async pushSubscription(id: string): Promise<{ userId: string; kind: string; address: string; p256dh: string | null; auth: string | null } | undefined> {
+    const { rows } = await this.client.query('SELECT user_id AS "userId", kind, address, p256dh, auth FROM push_subscriptions WHERE id = $1', [id]);
+    return rows[0];
+  }
+
   /** Push jobs waiting (due or not, leased or not), of one subscription or of all. */
   async queuedPushJobs(subscriptionId?: string): Promise<number> {
     const { rows } = await this.client.query<{ n: number }>('SELECT count(*)::int AS n FROM push_jobs WHERE $1::uuid IS NULL OR subscription_id = $1::uuid', [subscriptionId ?? null]);

@@ -35,6 +35,7 @@ export class FakeFcm {
   private readonly unregistered = new Set<string>();
   private readonly overloaded = new Map<string, { status: number; retryAfter: string }[]>();
   private readonly waiters = new Waiters(() => `messages: ${JSON.stringify(this.messages)}, token requests: ${this.tokenRequests.length}, problems: ${JSON.stringify(this.problems)}`);
+  private refusingAccessTokens = false;
   private server!: Server;
   private publicKey!: KeyObject;
 
@@ -84,6 +85,11 @@ export class FakeFcm {
     this.issued.clear();
   }
 
+  /** Every access token, old or new, is refused with 401 (a service account FCM no longer accepts) until told otherwise. */
+  refuseAccessTokens(refuse: boolean): void {
+    this.refusingAccessTokens = refuse;
+  }
+
   messagesTo(token: string): FcmMessage[] {
     return this.messages.filter((message) => message.token === token);
   }
@@ -129,7 +135,7 @@ export class FakeFcm {
     const accessToken = authorization.replace(/^Bearer /, '');
     const { message } = JSON.parse(body) as { message: { token: string; data: Record<string, unknown> } };
     const record = (status: number) => this.messages.push({ at: Date.now(), token: message.token, data: message.data, accessToken, status });
-    if (!this.issued.has(accessToken)) {
+    if (this.refusingAccessTokens || !this.issued.has(accessToken)) {
       record(401);
       return { status: 401, json: { error: { code: 401, status: 'UNAUTHENTICATED', message: 'Request had invalid authentication credentials.' } } };
     }
