@@ -139,16 +139,19 @@ describe('preferences over the device protocol', () => {
     const stream = await openSse(other, userId);
     const legacy = await connect(pns, userId, 1);
 
+    // The stream may hear a change while the test waits on the WebSocket devices: look from before it.
+    const beforeFirst = stream.events.length;
     await changer.request({ preferencesUpdate: nightOwl });
     for (const device of [changer, sameInstance, elsewhere]) await heard(device, nightOwl);
-    const event = await stream.nextEvent((each) => each.event === 'preferences');
+    const event = await stream.nextEvent((each) => each.event === 'preferences', { since: beforeFirst });
     // Not an inbox version: the event leaves the stream's Last-Event-ID where it was.
     expect(event).toEqual({ id: undefined, event: 'preferences', data: nightOwl });
 
     const muted = { default: { inbox: true, push: false }, categories: {}, quietHours: null };
+    const beforeSecond = stream.events.length;
     await request(other.baseUrl).put(path(userId)).set(auth).send({ default: { push: false } }).expect(200);
     for (const device of [changer, sameInstance, elsewhere]) await heard(device, muted);
-    await stream.nextEvent((each) => each.event === 'preferences' && isDeepStrictEqual(each.data, muted));
+    await stream.nextEvent((each) => each.event === 'preferences' && isDeepStrictEqual(each.data, muted), { since: beforeSecond });
 
     // The frame is new to protocol 1. Both changes were sent to this instance's devices in one
     // pass each, before sameInstance heard the last one: the legacy device got them before this answer, or never.
