@@ -353,8 +353,9 @@ describe('the device protocol description', () => {
     const stream = await SseDevice.open(pns.baseUrl, { path, headers: { 'Last-Event-ID': '1' } });
     await stream.nextEvent((event) => event.event === 'counts', { since: 0 });
     const { sent, answers } = await everyRequest(askByPost(ticket));
+    const beforeLive = stream.events.length;
     await postNotification(pns, userId, 'live');
-    await stream.nextEvent((event) => event.event === 'change' && (event.data as { type: string }).type === 'created');
+    await stream.nextEvent((event) => event.event === 'change' && (event.data as { type: string }).type === 'created', { since: beforeLive });
     stream.close();
     expect(resynced.events.map((event) => event.event)).toEqual(['resync', 'counts']);
     expect(stream.events.slice(0, 3).map((event) => event.event)).toEqual(['change', 'change', 'counts']);

@@ -179,9 +179,10 @@ describe('preferences over the device protocol', () => {
     const userId = newUser();
     const ticket = await registerTicket(pns, userId);
     const stream = await openSse(pns, userId);
+    const beforeUpdate = stream.events.length;
     const answer = await request(pns.baseUrl).post(`/subscribe/requests?connectionId=${ticket}`).set('Content-Type', 'text/plain').send(JSON.stringify({ preferencesUpdate: nightOwl, requestId: 4 })).expect(200);
     expect(answer.body).toEqual({ preferences: nightOwl, requestId: 4 });
-    await stream.nextEvent((event) => event.event === 'preferences');
+    await stream.nextEvent((event) => event.event === 'preferences', { since: beforeUpdate });
     const read = await request(pns.baseUrl).post(`/subscribe/requests?connectionId=${ticket}`).send({ preferencesRequest: {} }).expect(200);
     expect(read.body).toEqual({ preferences: nightOwl });
   });
