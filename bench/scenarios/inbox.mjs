@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { buildAt } from '../lib/build-at.mjs';
 import { lineChart } from '../lib/chart.mjs';
 import { cpuDuring } from '../lib/cpu.mjs';
-import { BUILD, createDatabase, dropDatabase, registerTickets, ROOT, startServer, TOKEN } from '../lib/env.mjs';
+import { BUILD, createDatabase, dropDatabase, registerTickets, ROOT, startServer, TOKEN, topStatements } from '../lib/env.mjs';
 import { connectFleets, userIds, worker } from '../lib/setup.mjs';
 import { ms, summarize } from '../lib/stats.mjs';
 
@@ -22,7 +22,7 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
 };
-const list = (name, fallback) => (process.env[name] ?? fallback).split(',').map(Number);
+const list = (name, fallback) => (process.env[name] ?? fallback).split(',').filter(Boolean).map(Number);
 
 /** One build of pns on its own database, with a protocol-1 device for each of `users`. */
 async function startBuild(ctx, key, pns, users, profile) {
@@ -32,6 +32,37 @@ async function startBuild(ctx, key, pns, users, profile) {
   const tickets = await registerTickets(server.base, users);
   const fleet = await connectFleets(server.ws, users.map((user, i) => ({ user, path: `/subscribe?connectionId=${tickets[i]}` })));
   return { key, pns, databaseUrl, server, fleet };
+}
+
+/**
+ * What the build's database sessions are doing, sampled every 10 ms until `stop()`: how often
+ * each was seen on CPU or waiting on what (a lock, the WAL), per statement (its first words).
+ */
+async function sampleWaits(url) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const seen = new Map();
+  let sampling = true;
+  const done = (async () => {
+    while (sampling) {
+      const { rows } = await client.query(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'on CPU') AS wait, left(regexp_replace(query, '\\s+', ' ', 'g'), 60) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'`,
+      );
+      for (const row of rows) seen.set(`${row.wait} | ${row.query}`, (seen.get(`${row.wait} | ${row.query}`) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await client.end();
+  })();
+  let stopped;
+  return {
+    stop: () =>
+      (stopped ??= (async () => {
+        sampling = false;
+        await done;
+        return Object.fromEntries([...seen].sort((a, b) => b[1] - a[1]).slice(0, 8));
+      })()),
+  };
 }
 
 /**
@@ -165,18 +196,21 @@ export async function run(ctx) {
   const builds = [];
   const cannon = worker('cannon');
   try {
-    builds.push(await startBuild(ctx, 'before', base, users, false));
+    builds.push(await startBuild(ctx, 'before', base, users, ctx.profile));
     builds.push(await startBuild(ctx, 'now', { root: ROOT, build: BUILD }, users, ctx.profile));
     const names = { before: `before (${base.commit})`, now: `now (${ctx.machine.pnsCommit})` };
+    // Both are profiled under BENCH_PROFILE; a profile's file name carries its process id.
+    if (ctx.profile) console.log(`  profiled: before pid ${builds[0].server.pid}, now pid ${builds[1].server.pid}`);
 
     const measure = async (build, figure, seconds = durationSec) => {
       const groups = { server: build.server.pid, loadgen: cannon.child.pid, devices: build.fleet.workers.map((w) => w.child.pid), harness: process.pid };
+      const waits = await sampleWaits(build.databaseUrl);
       const { result, cores } = await cpuDuring(groups, () =>
         cannon.call('load', { url: build.server.base, ...figure.request(build), connections: figure.connections, durationSec: seconds, users, token: TOKEN }),
-      );
+      ).finally(() => waits.stop());
       const failed = result.non2xx + result.errors + result.timeouts;
       if (failed > 0) throw new Error(`${names[build.key]} ${figure.name}: ${failed} failed requests (${JSON.stringify(result.statuses)})`);
-      return { requestsPerSec: result.requestsPerSec, latency: result.latency, cores, serverCpuUsPerRequest: Math.round(((cores.server ?? 0) * result.durationSec * 1e6) / Math.max(1, result.requests)) };
+      return { requestsPerSec: result.requestsPerSec, latency: result.latency, cores, waits: await waits.stop(), serverCpuUsPerRequest: Math.round(((cores.server ?? 0) * result.durationSec * 1e6) / Math.max(1, result.requests)) };
     };
 
     const all = figures(ingestLevels, readLevels);
@@ -206,6 +240,8 @@ export async function run(ctx) {
         pairRatios: now.map((r, i) => +(r.requestsPerSec / before[i].requestsPerSec).toFixed(2)),
       };
     });
+    // Where each build's database time went over the whole comparison (pg_stat_statements).
+    const statements = Object.fromEntries(await Promise.all(builds.map(async (build) => [build.key, await topStatements(build.databaseUrl, 10)])));
     const frames = Object.fromEntries(await Promise.all(builds.map(async (build) => [build.key, [...(await build.fleet.arrivals()).values()].reduce((sum, log) => sum + log.length, 0)])));
 
     // Stopped before the load below, which would otherwise compete with them for the cores.
@@ -251,7 +287,7 @@ export async function run(ctx) {
           targets: [{ y: TARGET_RATIO, label: `target ≥ ${TARGET_RATIO}` }],
         }),
       ],
-      details: { compared, points: Object.fromEntries(points), framesReceivedByDevices: frames, volume },
+      details: { compared, points: Object.fromEntries(points), framesReceivedByDevices: frames, topStatements: statements, volume },
     };
   } finally {
     await cannon.stop();
