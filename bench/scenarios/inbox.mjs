@@ -18,6 +18,7 @@ export const title = 'Inbox model against pns before it';
 const TARGET_RATIO = 0.85;
 const HEAVY = 'inbox-heavy';
 
+const pgQuote = (text) => `'${text.replaceAll("'", "''")}'`;
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
@@ -148,6 +149,19 @@ async function countsAtVolume(ctx) {
     }
     const counts = (await repository.counts([HEAVY])).get(HEAVY);
     const statement = sent.at(-1);
+    // The same statement timed inside the backend (planning included), without the client's
+    // round trip and its scheduling on this shared machine.
+    await pool.query(`CREATE FUNCTION pg_temp.time_counts(n integer, users text[]) RETURNS float8[] LANGUAGE plpgsql AS $$
+      DECLARE started timestamptz; took float8[] := '{}';
+      BEGIN
+        FOR i IN 1..n LOOP
+          started := clock_timestamp();
+          EXECUTE ${pgQuote(statement.text)} USING users;
+          took := took || extract(epoch FROM clock_timestamp() - started) * 1000;
+        END LOOP;
+        RETURN took;
+      END $$`);
+    const inBackend = (await pool.query('SELECT pg_temp.time_counts($1, $2) AS took', [samples, statement.values[0]])).rows[0].took;
     const plan = (await pool.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${statement.text}`, statement.values)).rows.map((row) => row['QUERY PLAN']);
     const truth = (
       await pool.query(
@@ -171,6 +185,7 @@ async function countsAtVolume(ctx) {
       loaded,
       sizes,
       latency: summarize(timings),
+      inBackend: summarize(inBackend),
       plan,
       seqScan: plan.some((line) => /Seq Scan/.test(line)),
       counts: { unseen: counts.unseen, unread: counts.unread, total: counts.total, version: counts.version, categories: Object.keys(counts.categories).length },
@@ -186,8 +201,8 @@ async function countsAtVolume(ctx) {
 export async function run(ctx) {
   const ingestLevels = list('BENCH_INBOX_CONCURRENCY', '1,8,64');
   const readLevels = list('BENCH_INBOX_READ_CONCURRENCY', '1,64');
-  const durationSec = Number(process.env.BENCH_INBOX_SECONDS ?? 5);
-  const repeats = Number(process.env.BENCH_INBOX_REPEATS ?? 3);
+  const durationSec = Number(process.env.BENCH_INBOX_SECONDS ?? 3);
+  const repeats = Number(process.env.BENCH_INBOX_REPEATS ?? 5);
   const devices = Number(process.env.BENCH_INBOX_DEVICES ?? 500);
   const baseCommit = process.env.BENCH_INBOX_BASE ?? '64d22f5';
   const users = userIds('inbox', devices);
@@ -228,17 +243,18 @@ export async function run(ctx) {
       }
     }
 
+    // The ratio of each figure is the median of its repeats' ratios: the two runs of a repeat are
+    // seconds apart, so each ratio sees about the same machine, while the machine's load (other
+    // engineers' work) moves the absolute rates between repeats by as much as 2x.
     const compared = all.map((figure) => {
       const { before, now } = points.get(figure.name);
-      const rate = (runs) => median(runs.map((r) => r.requestsPerSec));
-      const ratio = rate(now) / rate(before);
-      return {
-        figure: figure.name,
-        before: { requestsPerSec: rate(before), p99: median(before.map((r) => r.latency.p99)), serverCpuUsPerRequest: median(before.map((r) => r.serverCpuUsPerRequest)) },
-        now: { requestsPerSec: rate(now), p99: median(now.map((r) => r.latency.p99)), serverCpuUsPerRequest: median(now.map((r) => r.serverCpuUsPerRequest)) },
-        ratio,
-        pairRatios: now.map((r, i) => +(r.requestsPerSec / before[i].requestsPerSec).toFixed(2)),
-      };
+      const pairRatios = now.map((r, i) => r.requestsPerSec / before[i].requestsPerSec);
+      const summary = (runs) => ({
+        requestsPerSec: median(runs.map((r) => r.requestsPerSec)),
+        p99: median(runs.map((r) => r.latency.p99)),
+        serverCpuUsPerRequest: median(runs.map((r) => r.serverCpuUsPerRequest)),
+      });
+      return { figure: figure.name, before: summary(before), now: summary(now), ratio: median(pairRatios), pairRatios: pairRatios.map((r) => +r.toFixed(2)) };
     });
     // Where each build's database time went over the whole comparison (pg_stat_statements).
     const statements = Object.fromEntries(await Promise.all(builds.map(async (build) => [build.key, await topStatements(build.databaseUrl, 10)])));
@@ -250,16 +266,17 @@ export async function run(ctx) {
       await build.server.stop();
     }
     const volume = await countsAtVolume(ctx);
-    console.log(`  counts of ${HEAVY} at the SQL level: p50 ${ms(volume.latency.p50)} p99 ${ms(volume.latency.p99)} ms; seq scan ${volume.seqScan ? 'YES' : 'no'}; exact ${volume.exact}`);
+    console.log(`  counts of ${HEAVY} at the SQL level: p50 ${ms(volume.latency.p50)} p99 ${ms(volume.latency.p99)} ms (in the backend p50 ${ms(volume.inBackend.p50)} p99 ${ms(volume.inBackend.p99)} ms); seq scan ${volume.seqScan ? 'YES' : 'no'}; exact ${volume.exact}`);
 
     return {
       summary:
         `pns before (${base.commit}) and now (${ctx.machine.pnsCommit}), each on its own database with ${devices} protocol-1 devices connected; ` +
-        `closed loop, ${durationSec} s per point, ${repeats} repeats with the builds taking turns, medians. ` +
+        `closed loop, ${durationSec} s per point, ${repeats} repeats with the builds taking turns; rates are medians, now/before the median of the repeats' ratios. ` +
         `Counts read of ${HEAVY} (${volume.heavy.toLocaleString('en')} notifications over 50 categories, among ${Number(volume.sizes.rows).toLocaleString('en')} rows, ${volume.sizes.size}): ` +
-        `InboxRepository.counts on one connection, ${volume.samples} times: p50 ${ms(volume.latency.p50)} ms, p99 ${ms(volume.latency.p99)} ms.`,
+        `InboxRepository.counts on one connection, ${volume.samples} times: p50 ${ms(volume.latency.p50)} ms, p99 ${ms(volume.latency.p99)} ms; ` +
+        `its statement timed ${volume.samples} times inside the backend: p50 ${ms(volume.inBackend.p50)} ms, p99 ${ms(volume.inBackend.p99)} ms; plan: ${volume.plan.filter((line) => /Scan/.test(line)).map((line) => line.trim().replace(/^->\s*/, '').replace(/ \(actual.*/, '')).join('; ')}.`,
       table: {
-        headers: ['figure', 'before /s', 'now /s', 'now/before', 'each repeat', 'before p99 ms', 'now p99 ms', 'server CPU µs/req before : now'],
+        headers: ['figure', 'before /s', 'now /s', 'now/before (median)', 'each repeat', 'before p99 ms', 'now p99 ms', 'server CPU µs/req before : now'],
         rows: compared.map((c) => [
           c.figure,
           c.before.requestsPerSec.toFixed(0),
@@ -273,7 +290,8 @@ export async function run(ctx) {
       },
       targets: [
         ...compared.map((c) => ({ what: `${c.figure}, now / before`, target: `≥ ${TARGET_RATIO}`, value: c.ratio.toFixed(2), met: c.ratio >= TARGET_RATIO })),
-        { what: `counts read at 1M notifications over 50 categories, SQL p99`, target: '< 2 ms', value: `${ms(volume.latency.p99)} ms (p50 ${ms(volume.latency.p50)} ms)`, met: volume.latency.p99 < 2 },
+        { what: `counts read at ${volume.heavy.toLocaleString('en')} notifications over 50 categories, SQL p99 through pg`, target: '< 2 ms', value: `${ms(volume.latency.p99)} ms (p50 ${ms(volume.latency.p50)} ms)`, met: volume.latency.p99 < 2 },
+        { what: `the same statement, p99 inside the backend`, target: '< 2 ms', value: `${ms(volume.inBackend.p99)} ms (p50 ${ms(volume.inBackend.p50)} ms)`, met: volume.inBackend.p99 < 2 },
         { what: 'counts read plan', target: 'no Seq Scan', value: volume.seqScan ? 'seq scan found' : 'index scans only', met: !volume.seqScan },
         { what: 'trigger-kept counts equal count(*) per category', target: 'equal', value: `${JSON.stringify(volume.counts)} vs ${JSON.stringify(volume.truth)}`, met: volume.exact },
       ],
