@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { removeBuilds } from './lib/build-at.mjs';
 import { renderPngs } from './lib/chart.mjs';
 import { buildPns, machine, ROOT, startDatabase } from './lib/env.mjs';
 import { killAll } from './lib/procs.mjs';
@@ -22,7 +23,7 @@ function gitCommit() {
   }
 }
 
-const SCENARIOS = ['ingest', 'batch', 'push', 'connections', 'volume', 'retention', 'peer'];
+const SCENARIOS = ['ingest', 'batch', 'push', 'connections', 'volume', 'retention', 'peer', 'inbox'];
 // Every run stops by itself: a scenario that hangs is cut here and the harness cleans up.
 const RUN_DEADLINE_MS = Number(process.env.BENCH_DEADLINE_MS ?? 60 * 60_000);
 
@@ -90,6 +91,7 @@ const deadline = setTimeout(() => {
 async function cleanup() {
   killAll();
   await db?.stop().catch((error) => console.error(`stopping the database failed: ${error.message}`));
+  await removeBuilds();
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => cleanup().finally(() => process.exit(130)));

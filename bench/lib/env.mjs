@@ -89,13 +89,16 @@ export function databaseUrl(serverUrl, name) {
   return url.toString();
 }
 
-/** A fresh database with pns's migrations applied (pns's own migrator). */
-export async function createDatabase(serverUrl, name) {
+/**
+ * A fresh database with pns's migrations applied (pns's own migrator). `pns` names another
+ * build of pns (its checkout `root` and compiled `build`, see build-at.mjs) whose migrations to apply.
+ */
+export async function createDatabase(serverUrl, name, pns = { root: ROOT, build: BUILD }) {
   await query(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await query(serverUrl, `CREATE DATABASE ${name}`);
   const url = databaseUrl(serverUrl, name);
-  const { applyMigrations } = await import(join(BUILD, 'database/migrator.js'));
-  await applyMigrations(url, join(ROOT, 'prisma/migrations'), quiet);
+  const { applyMigrations } = await import(join(pns.build, 'database/migrator.js'));
+  await applyMigrations(url, join(pns.root, 'prisma/migrations'), quiet);
   await query(url, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   return url;
 }
@@ -121,17 +124,18 @@ export async function waitForHttp(url, timeoutMs = 30_000, child) {
 }
 
 /**
- * A server under test in its own process. `kind` 'pns' runs the scratch build's main.js in
- * production mode; other kinds run a bench server module.
+ * A server under test in its own process. `kind` 'pns' runs the scratch build's main.js (or
+ * that of `pns`, another build: { root, build }) in production mode; other kinds run a bench
+ * server module.
  */
-export async function startServer(kind, { databaseUrl: dbUrl, env = {}, profileDir, host = '127.0.0.1', inspect = false } = {}) {
+export async function startServer(kind, { databaseUrl: dbUrl, env = {}, profileDir, host = '127.0.0.1', inspect = false, pns = { root: ROOT, build: BUILD } } = {}) {
   const port = await freePort();
   const inspectPort = inspect ? await freePort() : undefined;
   const execArgv = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(inspect ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
-  const script = kind === 'pns' ? join(BUILD, 'main.js') : join(ROOT, `bench/servers/${kind}.mjs`);
+  const script = kind === 'pns' ? join(pns.build, 'main.js') : join(ROOT, `bench/servers/${kind}.mjs`);
   const child = track(
     spawn(process.execPath, [...execArgv, script], {
-      cwd: ROOT,
+      cwd: kind === 'pns' ? pns.root : ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: {
         PATH: process.env.PATH,

@@ -4,7 +4,12 @@ import autocannon from 'autocannon';
 import { serveWorker } from '../lib/procs.mjs';
 import { summarize } from '../lib/stats.mjs';
 
-async function load({ url, path, connections, durationSec, headers, users, batch = 0, token }) {
+/**
+ * POSTs a notification to `path` (one user each, or `batch` users), round-robin over `users`,
+ * each user's in turn in one of `categories` categories if given (none if 0);
+ * with `method` 'GET', GETs `path` with `{user}` replaced by each user in turn.
+ */
+async function load({ url, path, method = 'POST', connections, durationSec, headers, users, batch = 0, categories = 0, token }) {
   let next = 0;
   const body = () => {
     const n = next++;
@@ -13,16 +18,20 @@ async function load({ url, path, connections, durationSec, headers, users, batch
       const userIds = Array.from({ length: batch }, (_, i) => users[(start + i) % users.length]);
       return JSON.stringify({ userIds, data: { title: 'bench batch', n } });
     }
-    return JSON.stringify({ userId: users[n % users.length], data: { title: 'bench notification', n } });
+    return JSON.stringify({ userId: users[n % users.length], ...(categories > 0 ? { category: `category-${Math.floor(n / users.length) % categories}` } : {}), data: { title: 'bench notification', n } });
   };
   const latencies = [];
   const statuses = {};
   const instance = autocannon({
-    url: url + path,
+    url: method === 'GET' ? url : url + path,
     connections,
     duration: durationSec,
     headers: { 'content-type': 'application/json', 'x-auth-token': token, ...headers },
-    requests: [{ method: 'POST', setupRequest: (request) => ({ ...request, body: body() }) }],
+    requests: [
+      method === 'GET'
+        ? { method, setupRequest: (request) => ({ ...request, path: path.replace('{user}', encodeURIComponent(users[next++ % users.length])) }) }
+        : { method, setupRequest: (request) => ({ ...request, body: body() }) },
+    ],
   });
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;

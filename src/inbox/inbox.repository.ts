@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from '../notifications/state-filters.js';
+import { INBOX_COUNTS } from './counts.sql.js';
 import type { ChangeType, Counts, MarkSelector, MarkSet, MarkTarget, StoredChange } from './inbox.js';
 
 /** Per mark: the rows whose mark would change, and how it is set. */
@@ -52,20 +53,11 @@ interface ChangesRow {
 export class InboxRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /**
-   * Each user's counts, in one statement (one snapshot: the categories match the top level and
-   * the version). A primary-key lookup and a range scan of the user's category rows: O(1) in
-   * the user's history. Read for every change delivered, so a prepared statement on the pool.
-   */
+  /** Each user's counts (INBOX_COUNTS). Read for every change delivered, so a prepared statement on the pool. */
   async counts(userIds: readonly string[]): Promise<Map<string, Counts>> {
     const { rows } = await this.prisma.pool.query<CountsRow>({
       name: 'pns_inbox_counts',
-      text: `
-        SELECT u.user_id, coalesce(i.version, 0) AS version, coalesce(i.unseen, 0) AS unseen,
-          coalesce(i.unread, 0) AS unread, coalesce(i.total, 0) AS total,
-          (SELECT coalesce(json_object_agg(c.category, json_build_object('unseen', c.unseen, 'unread', c.unread, 'total', c.total) ORDER BY c.category), '{}')
-           FROM user_category_counts AS c WHERE c.user_id = u.user_id AND c.total > 0) AS categories
-        FROM unnest($1::text[]) AS u(user_id) LEFT JOIN user_inboxes AS i USING (user_id)`,
+      text: INBOX_COUNTS,
       values: [userIds],
     });
     return new Map(
