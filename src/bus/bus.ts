@@ -6,7 +6,7 @@ import { UnavailableError } from '../common/errors.js';
 import { DatabaseServer } from '../database/database-server.js';
 import { BusRepository } from './bus.repository.js';
 import { parseControlMessage, type ControlMessage } from './control-message.js';
-import { UNSEEN_CHANGED_CHANNEL, unpackUserIds } from './unseen-changes.js';
+import { UNSEEN_CHANGED_CHANNEL, unpackAnnouncements, type AnnouncedInbox } from './unseen-changes.js';
 
 export const CONTROL_CHANNEL = 'pns_connection_control';
 /** Every instance's bus connection carries this prefix, so instances can count each other. */
@@ -16,7 +16,8 @@ const FIRST_RECONNECT_DELAY_MS = 100;
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
 export interface BusEvents {
-  unseenChanged: [userId: string];
+  /** The user's inbox changed; `inbox` is its version and unseen count after the change, when the announcer read them. */
+  unseenChanged: [userId: string, inbox: AnnouncedInbox | undefined];
   control: [message: ControlMessage];
   /** The connection was lost and is back: notifications sent meanwhile may be missed. */
   resync: [];
@@ -120,7 +121,7 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
     // A listener's exception must not reach pg's socket handler, which would break the bus.
     try {
       if (channel === UNSEEN_CHANGED_CHANNEL && payload) {
-        for (const userId of unpackUserIds(payload)) this.emit('unseenChanged', userId);
+        for (const { userId, inbox } of unpackAnnouncements(payload)) this.emit('unseenChanged', userId, inbox);
       } else if (channel === CONTROL_CHANNEL) {
         const message = parseControlMessage(payload ?? '');
         if (message) this.emit('control', message);

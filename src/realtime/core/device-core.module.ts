@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '../../bus/bus.module.js';
+import { UnseenChangesModule } from '../../bus/unseen-changes.module.js';
 import { InboxModule } from '../../inbox/inbox.module.js';
 import { NotificationsModule } from '../../notifications/notifications.module.js';
 import { PushModule } from '../../push/push.module.js';
@@ -15,7 +16,7 @@ import { InboxDelivery } from './inbox-delivery.js';
  * and only translates between its wire format and these.
  */
 @Module({
-  imports: [BusModule, NotificationsModule, InboxModule, WebhooksModule, PushModule],
+  imports: [BusModule, UnseenChangesModule, NotificationsModule, InboxModule, WebhooksModule, PushModule],
   providers: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
   exports: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
 })
