@@ -50,9 +50,14 @@ async function measure(target, concurrency, durationMs) {
   const ok = round.posts.filter((post) => post.status >= 200 && post.status < 300);
   // The database work a notification costs, whatever the number of instances: statements run on
   // pns's database (pg_stat_statements, reset above), per push stored.
-  const statements = target.databaseUrl
-    ? Number((await query(target.databaseUrl, `SELECT coalesce(sum(calls), 0)::bigint AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`))[0].calls)
+  const byStatement = target.databaseUrl
+    ? await query(
+        target.databaseUrl,
+        `SELECT calls::bigint AS calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC`,
+      )
     : undefined;
+  const statements = byStatement?.reduce((sum, row) => sum + Number(row.calls), 0);
   const latencies = [];
   let undelivered = 0;
   if (target.kind === 'pns') {
@@ -81,6 +86,8 @@ async function measure(target, concurrency, durationMs) {
     delivery: summarize(latencies),
     http: summarize(ok.map((post) => (post.done - post.sent) / 1000)),
     statementsPerPush: statements === undefined ? undefined : +(statements / ok.length).toFixed(2),
+    // Which statements they were, the most frequent first, per push stored.
+    statementsByQuery: byStatement?.slice(0, 8).map((row) => ({ perPush: +(Number(row.calls) / ok.length).toFixed(3), query: row.query })),
     cores,
   };
 }
