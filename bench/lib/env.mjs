@@ -121,14 +121,14 @@ export async function waitForHttp(url, timeoutMs = 30_000, child) {
 }
 
 /**
- * A server under test in its own process. `kind` 'pns' runs the scratch build's main.js in
- * production mode; other kinds run a bench server module.
+ * A server under test in its own process. `kind` 'pns' runs the scratch build's main.js (or
+ * `build`'s) in production mode; other kinds run a bench server module.
  */
-export async function startServer(kind, { databaseUrl: dbUrl, env = {}, profileDir, host = '127.0.0.1', inspect = false } = {}) {
+export async function startServer(kind, { databaseUrl: dbUrl, env = {}, profileDir, host = '127.0.0.1', inspect = false, build = BUILD } = {}) {
   const port = await freePort();
   const inspectPort = inspect ? await freePort() : undefined;
   const execArgv = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...(inspect ? [`--inspect=127.0.0.1:${inspectPort}`] : [])];
-  const script = kind === 'pns' ? join(BUILD, 'main.js') : join(ROOT, `bench/servers/${kind}.mjs`);
+  const script = kind === 'pns' ? join(resolve(build), 'main.js') : join(ROOT, `bench/servers/${kind}.mjs`);
   const child = track(
     spawn(process.execPath, [...execArgv, script], {
       cwd: ROOT,

@@ -107,6 +107,12 @@ export async function run(ctx) {
     const oneUrl = await createDatabase(ctx.db.url, 'bench_peer_w1');
     const one = await startServer('pns', { databaseUrl: oneUrl, profileDir: ctx.profile ? ctx.profileDir : undefined });
     targets.push(await startTarget('pns WORKERS=1', one, 'pns', users, devicesPerUser, oneUrl));
+    // Another build of pns beside this one (e.g. the commit before a change), measured in the same run.
+    if (process.env.BENCH_PEER_COMPARE_BUILD) {
+      const compareUrl = await createDatabase(ctx.db.url, 'bench_peer_compare');
+      const compared = await startServer('pns', { databaseUrl: compareUrl, build: process.env.BENCH_PEER_COMPARE_BUILD });
+      targets.push(await startTarget('pns WORKERS=1, compared build', compared, 'pns', users, devicesPerUser, compareUrl));
+    }
     const twoUrl = await createDatabase(ctx.db.url, 'bench_peer_w2');
     const two = await startServer('pns', { databaseUrl: twoUrl, env: { WORKERS: '2' } });
     targets.push(await startTarget('pns WORKERS=2', two, 'pns', users, devicesPerUser, twoUrl));
