@@ -53,7 +53,7 @@ async function measure(target, concurrency, durationMs) {
   const byStatement = target.databaseUrl
     ? await query(
         target.databaseUrl,
-        `SELECT calls::bigint AS calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query FROM pg_stat_statements
+        `SELECT calls::bigint AS calls, round(mean_exec_time::numeric, 3)::float AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query FROM pg_stat_statements
          WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC`,
       )
     : undefined;
@@ -86,8 +86,8 @@ async function measure(target, concurrency, durationMs) {
     delivery: summarize(latencies),
     http: summarize(ok.map((post) => (post.done - post.sent) / 1000)),
     statementsPerPush: statements === undefined ? undefined : +(statements / ok.length).toFixed(2),
-    // Which statements they were, the most frequent first, per push stored.
-    statementsByQuery: byStatement?.slice(0, 8).map((row) => ({ perPush: +(Number(row.calls) / ok.length).toFixed(3), query: row.query })),
+    // Which statements they were, the most frequent first, per push stored, with their mean execution time.
+    statementsByQuery: byStatement?.slice(0, 8).map((row) => ({ perPush: +(Number(row.calls) / ok.length).toFixed(3), meanMs: row.mean_ms, query: row.query })),
     cores,
   };
 }
