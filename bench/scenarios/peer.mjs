@@ -50,9 +50,14 @@ async function measure(target, concurrency, durationMs) {
   const ok = round.posts.filter((post) => post.status >= 200 && post.status < 300);
   // The database work a notification costs, whatever the number of instances: statements run on
   // pns's database (pg_stat_statements, reset above), per push stored.
-  const statements = target.databaseUrl
-    ? Number((await query(target.databaseUrl, `SELECT coalesce(sum(calls), 0)::bigint AS calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`))[0].calls)
+  const byStatement = target.databaseUrl
+    ? await query(
+        target.databaseUrl,
+        `SELECT calls::bigint AS calls, round(mean_exec_time::numeric, 3)::float AS mean_ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query FROM pg_stat_statements
+         WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY calls DESC`,
+      )
     : undefined;
+  const statements = byStatement?.reduce((sum, row) => sum + Number(row.calls), 0);
   const latencies = [];
   let undelivered = 0;
   if (target.kind === 'pns') {
@@ -81,6 +86,8 @@ async function measure(target, concurrency, durationMs) {
     delivery: summarize(latencies),
     http: summarize(ok.map((post) => (post.done - post.sent) / 1000)),
     statementsPerPush: statements === undefined ? undefined : +(statements / ok.length).toFixed(2),
+    // Which statements they were, the most frequent first, per push stored, with their mean execution time.
+    statementsByQuery: byStatement?.slice(0, 8).map((row) => ({ perPush: +(Number(row.calls) / ok.length).toFixed(3), meanMs: row.mean_ms, query: row.query })),
     cores,
   };
 }
@@ -100,6 +107,12 @@ export async function run(ctx) {
     const oneUrl = await createDatabase(ctx.db.url, 'bench_peer_w1');
     const one = await startServer('pns', { databaseUrl: oneUrl, profileDir: ctx.profile ? ctx.profileDir : undefined });
     targets.push(await startTarget('pns WORKERS=1', one, 'pns', users, devicesPerUser, oneUrl));
+    // Another build of pns beside this one (e.g. the commit before a change), measured in the same run.
+    if (process.env.BENCH_PEER_COMPARE_BUILD) {
+      const compareUrl = await createDatabase(ctx.db.url, 'bench_peer_compare');
+      const compared = await startServer('pns', { databaseUrl: compareUrl, pns: { root: ROOT, build: process.env.BENCH_PEER_COMPARE_BUILD } });
+      targets.push(await startTarget('pns WORKERS=1, compared build', compared, 'pns', users, devicesPerUser, compareUrl));
+    }
     const twoUrl = await createDatabase(ctx.db.url, 'bench_peer_w2');
     const two = await startServer('pns', { databaseUrl: twoUrl, env: { WORKERS: '2' } });
     targets.push(await startTarget('pns WORKERS=2', two, 'pns', users, devicesPerUser, twoUrl));

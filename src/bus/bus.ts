@@ -7,7 +7,7 @@ import { DatabaseServer } from '../database/database-server.js';
 import { BusRepository } from './bus.repository.js';
 import { parseControlMessage, type ControlMessage } from './control-message.js';
 import { PREFERENCES_CHANGED_CHANNEL } from './preferences-changed.js';
-import { UNSEEN_CHANGED_CHANNEL, unpackUserIds } from './unseen-changes.js';
+import { UNSEEN_CHANGED_CHANNEL, unpackAnnouncements, type AnnouncedInbox } from './unseen-changes.js';
 
 export const CONTROL_CHANNEL = 'pns_connection_control';
 /** Every instance's bus connection carries this prefix, so instances can count each other. */
@@ -17,7 +17,8 @@ const FIRST_RECONNECT_DELAY_MS = 100;
 const MAX_RECONNECT_DELAY_MS = 5_000;
 
 export interface BusEvents {
-  unseenChanged: [userId: string];
+  /** The user's inbox changed; `inbox` is its version and unseen count after the change, when the announcer read them. */
+  unseenChanged: [userId: string, inbox: AnnouncedInbox | undefined];
   preferencesChanged: [userId: string];
   control: [message: ControlMessage];
   /** The connection was lost and is back: notifications sent meanwhile may be missed. */
@@ -122,9 +123,9 @@ export class Bus extends EventEmitter<BusEvents> implements OnModuleInit, OnModu
     // A listener's exception must not reach pg's socket handler, which would break the bus.
     try {
       if (channel === UNSEEN_CHANGED_CHANNEL && payload) {
-        for (const userId of unpackUserIds(payload)) this.emit('unseenChanged', userId);
+        for (const { userId, inbox } of unpackAnnouncements(payload)) this.emit('unseenChanged', userId, inbox);
       } else if (channel === PREFERENCES_CHANGED_CHANNEL && payload) {
-        for (const userId of unpackUserIds(payload)) this.emit('preferencesChanged', userId);
+        for (const { userId } of unpackAnnouncements(payload)) this.emit('preferencesChanged', userId);
       } else if (channel === CONTROL_CHANNEL) {
         const message = parseControlMessage(payload ?? '');
         if (message) this.emit('control', message);

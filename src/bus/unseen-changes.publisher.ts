@@ -1,25 +1,33 @@
+import { EventEmitter } from 'node:events';
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { UNSEEN_CHANGED_CHANNEL, packUserIds } from './unseen-changes.js';
+import { ANNOUNCED_COUNTS_BYTES, UNSEEN_CHANGED_CHANNEL, groupUserIds, type AnnouncedInbox } from './unseen-changes.js';
 import { UnseenChangesRepository } from './unseen-changes.repository.js';
 
 const MAX_RETRY_DELAY_MS = 5_000;
 
+export interface AnnouncedEvents {
+  /** This instance announced the user's inbox: its own devices need not wait for the NOTIFY to come back. */
+  announced: [userId: string, inbox: AnnouncedInbox];
+}
+
 /**
- * Tells every instance (this one included, through its bus) that users' unseen counts
- * changed. Services call it after their change committed. Users changed within one tick go
- * out together, in as few NOTIFYs as fit; if the database can't take them, they are kept and
- * retried, so a committed change is announced unless this process dies first (the count
- * pusher's periodic reconciliation covers that case).
+ * Tells every instance (this one included, through its bus) that users' inboxes changed, with
+ * their version and unseen count as read after the change. Services call it after their change
+ * committed. Users changed within one tick go out together, in as few NOTIFYs as fit; if the
+ * database can't take them, they are kept and retried, so a committed change is announced
+ * unless this process dies first (the count pusher's periodic reconciliation covers that case).
  */
 @Injectable()
-export class UnseenChangesPublisher implements OnApplicationShutdown {
+export class UnseenChangesPublisher extends EventEmitter<AnnouncedEvents> implements OnApplicationShutdown {
   private readonly logger = new Logger(UnseenChangesPublisher.name);
   private pending = new Set<string>();
   private scheduled = false;
   private inFlight: Promise<void> | undefined;
   private failures = 0;
 
-  constructor(private readonly repository: UnseenChangesRepository) {}
+  constructor(private readonly repository: UnseenChangesRepository) {
+    super();
+  }
 
   publish(userIds: Iterable<string>): void {
     for (const userId of userIds) this.pending.add(userId);
@@ -50,13 +58,21 @@ export class UnseenChangesPublisher implements OnApplicationShutdown {
     if (this.pending.size === 0) return;
     const users = this.pending;
     this.pending = new Set();
+    let announced;
     try {
-      await this.repository.notify(UNSEEN_CHANGED_CHANNEL, packUserIds(users));
+      announced = await this.repository.announce(UNSEEN_CHANGED_CHANNEL, groupUserIds(users, ANNOUNCED_COUNTS_BYTES));
       this.failures = 0;
     } catch (error) {
       this.failures += 1;
       for (const userId of users) this.pending.add(userId);
       this.logger.warn(`announcing ${users.size} changed counts failed (attempt ${this.failures}), retrying: ${(error as Error).message}`);
+      return;
+    }
+    // A listener's exception must not count as a failed announcement (it would be sent again).
+    try {
+      for (const { userId, inbox } of announced) this.emit('announced', userId, inbox);
+    } catch (error) {
+      this.logger.error(`announced listener failed: ${error instanceof Error ? error.stack : String(error)}`);
     }
   }
 }

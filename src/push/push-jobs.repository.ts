@@ -165,6 +165,12 @@ export class PushJobsRepository {
     });
   }
 
+  /** Whether any push subscription exists: without one, no job can be queued. */
+  async anySubscription(): Promise<boolean> {
+    const { rows } = await this.prisma.query<{ found: boolean }>(Prisma.sql`SELECT EXISTS (SELECT 1 FROM push_subscriptions) AS found`);
+    return rows[0].found;
+  }
+
   /** Jobs waiting, for the queue-depth gauge. */
   async depth(): Promise<number> {
     const { rows } = await this.prisma.query<{ depth: number }>(Prisma.sql`SELECT count(*)::int AS depth FROM push_jobs`);

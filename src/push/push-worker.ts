@@ -27,7 +27,9 @@ const MAX_ATTEMPTS = 10;
 
 /**
  * Sends due pushes: polls the queue each second and at once when an announcement says a
- * user's inbox changed (a push 'always' or a clear may just have been queued).
+ * user's inbox changed (a push 'always' or a clear may just have been queued), unless the last
+ * poll found no push subscription at all: then no job can have been queued, and announcements,
+ * which come with nearly every notification, cost the database nothing here.
  */
 @Injectable()
 export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -37,6 +39,9 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private again = false;
   private resting: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Whether the last poll found any push subscription; true until the first poll says. */
+  private subscriptionsExist = true;
+  private recheckSubscriptions = false;
 
   constructor(
     private readonly repository: PushJobsRepository,
@@ -53,18 +58,27 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.metrics) this.metrics.pushQueueDepthReader = () => this.repository.depth();
-    this.bus.on('unseenChanged', this.wake);
-    this.timer = setInterval(this.wake, POLL_INTERVAL_MS);
-    this.wake();
+    this.bus.on('unseenChanged', this.announced);
+    this.timer = setInterval(this.poll, POLL_INTERVAL_MS);
+    this.poll();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     clearTimeout(this.resting);
-    this.bus.off('unseenChanged', this.wake);
+    this.bus.off('unseenChanged', this.announced);
     await this.running;
   }
+
+  private readonly poll = (): void => {
+    this.recheckSubscriptions = true;
+    this.wake();
+  };
+
+  private readonly announced = (): void => {
+    if (this.subscriptionsExist) this.wake();
+  };
 
   /** Runs a pass now, or right after the one under way and its rest. */
   private readonly wake = (): void => {
@@ -87,6 +101,12 @@ export class PushWorker implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async drain(): Promise<void> {
     try {
+      if (this.recheckSubscriptions) {
+        this.recheckSubscriptions = false;
+        this.subscriptionsExist = await this.repository.anySubscription();
+      }
+      // Jobs belong to subscriptions (deleted with them): none can be due.
+      if (!this.subscriptionsExist) return;
       await this.repository.releaseHeld(this.clock.now());
       let claimed: ClaimedPushJob[];
       do {

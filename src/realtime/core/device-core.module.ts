@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BusModule } from '../../bus/bus.module.js';
+import { UnseenChangesModule } from '../../bus/unseen-changes.module.js';
 import { InboxModule } from '../../inbox/inbox.module.js';
 import { NotificationsModule } from '../../notifications/notifications.module.js';
 import { PreferencesModule } from '../../preferences/preferences.module.js';
@@ -17,7 +18,7 @@ import { PreferencesDelivery } from './preferences-delivery.js';
  * and only translates between its wire format and these.
  */
 @Module({
-  imports: [BusModule, NotificationsModule, InboxModule, WebhooksModule, PushModule, PreferencesModule],
+  imports: [BusModule, UnseenChangesModule, NotificationsModule, InboxModule, WebhooksModule, PushModule, PreferencesModule],
   providers: [DeviceRegistry, InboxDelivery, PreferencesDelivery, DeviceProtocol, ConnectionsService],
   exports: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
 })

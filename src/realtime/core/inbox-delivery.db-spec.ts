@@ -2,6 +2,8 @@ import { newNotification, newUser } from '../../../test/support/factories';
 import { TestContext } from '../../../test/support/test-context';
 import { eventually } from '../../../test/support/waiters';
 import { Bus } from '../../bus/bus';
+import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher';
+import { UnseenChangesRepository } from '../../bus/unseen-changes.repository';
 import { InboxFeedRepository, type Feed, type FeedRequest } from '../../inbox/inbox-feed.repository';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { NotificationsService } from '../../notifications/notifications.service';
@@ -66,6 +68,8 @@ describe('InboxDelivery', () => {
   let feed: HeldFeed;
   let registry: DeviceRegistry;
   let bus: Bus;
+  /** This instance's own announcer, which the spec calls itself (the notifications service's is another). */
+  let announcer: UnseenChangesPublisher;
   let delivery: InboxDelivery;
 
   const post = (userId: string) => newNotification(notifications, userId);
@@ -88,7 +92,8 @@ describe('InboxDelivery', () => {
     registry = new DeviceRegistry();
     feed.reads.length = 0;
     bus.removeAllListeners();
-    delivery = new InboxDelivery(registry, feed, bus, context.config);
+    announcer = new UnseenChangesPublisher(context.get(UnseenChangesRepository));
+    delivery = new InboxDelivery(registry, feed, bus, announcer, context.config);
   });
   afterEach(() => delivery.onModuleDestroy());
   afterAll(() => context.close());
@@ -101,7 +106,7 @@ describe('InboxDelivery', () => {
     await eventually(() => feed.holding, 'the flush to hold back the count it read');
     // The flush has read 1 and is held; the count changes meanwhile.
     await post(user);
-    bus.emit('unseenChanged', user);
+    bus.emit('unseenChanged', user, undefined);
     feed.releaseAnswer();
     await eventually(() => socket.counts.includes(2), 'the count read by the next flush');
     expect(socket.frames).toEqual([
@@ -118,7 +123,7 @@ describe('InboxDelivery', () => {
     feed.holdNextAnswer();
     const sockets = [connected(first), connected(first), connected(second)];
     await eventually(() => feed.holding, 'the first flush');
-    for (const userId of [first, second, unconnected, first]) bus.emit('unseenChanged', userId);
+    for (const userId of [first, second, unconnected, first]) bus.emit('unseenChanged', userId, undefined);
     feed.releaseAnswer();
     await eventually(() => feed.reads.length === 2 && sockets.every((socket) => socket.frames.length === 2), 'two counts on every socket');
     expect(feed.reads[1]).toEqual([
@@ -168,7 +173,7 @@ describe('InboxDelivery', () => {
     await eventually(() => feed.holding, 'the read for the resumed connections');
     feed.releaseAnswer();
     await post(user);
-    bus.emit('unseenChanged', user);
+    bus.emit('unseenChanged', user, undefined);
     await eventually(() => [live, ...resumed].every((socket) => socket.frames.at(-1)?.hasOwnProperty('counts') && (socket.frames.at(-1) as { counts: { version: number } }).counts.version === 4), 'version 4 everywhere');
 
     const versions = (socket: { frames: PushedFrame[] }) => socket.frames.map((frame) => ('change' in frame ? `change ${frame.change.version}` : 'counts' in frame ? `counts ${frame.counts.version}` : JSON.stringify(frame)));
@@ -179,5 +184,65 @@ describe('InboxDelivery', () => {
     expect(firstChange.change).toMatchObject({ type: 'created', ids: [created[1].id], items: [{ id: created[1].id }] });
     // The resumed connections' changes were read once, from the lower of their versions.
     expect(feed.reads.map((reads) => reads.map((read) => read.after))).toContainEqual([1]);
+  });
+
+  it("sends protocol 1 the count its own announcement read, without a read of delivery's own", async () => {
+    const user = newUser();
+    const sockets = [connected(user), connected(user)];
+    await eventually(everyCounted(sockets), 'the first count on every socket');
+    const reads = feed.reads.length;
+    await post(user);
+    await post(user);
+    announcer.publish([user]);
+    await eventually(() => sockets.every((socket) => socket.frames.length === 2), 'the announced count on every socket');
+    expect(sockets.map((socket) => socket.frames)).toEqual([
+      [{ newNotificationCountChanged: 0, version: 0 }, { newNotificationCountChanged: 2, version: 2 }],
+      [{ newNotificationCountChanged: 0, version: 0 }, { newNotificationCountChanged: 2, version: 2 }],
+    ]);
+    expect(feed.reads.length).toBe(reads);
+  });
+
+  it('never sends a count older than one a connection has, however the announcements and reads cross', async () => {
+    const user = newUser();
+    const socket = connected(user);
+    await eventually(() => socket.frames.length === 1, 'the first count');
+    await post(user);
+    await post(user);
+    // A read that answers version 2 is held back while announcements of 2 and then 1 arrive.
+    feed.holdNextAnswer();
+    bus.emit('resync');
+    await eventually(() => feed.holding, 'the read of version 2 held back');
+    bus.emit('unseenChanged', user, { version: 2, unseen: 2 });
+    bus.emit('unseenChanged', user, { version: 1, unseen: 1 });
+    feed.releaseAnswer();
+    // Then a newer one, which every earlier frame was sent before.
+    await post(user);
+    bus.emit('unseenChanged', user, { version: 3, unseen: 3 });
+    await eventually(() => socket.counts.includes(3), 'the count of version 3');
+    const versions = socket.frames.map((frame) => ('version' in frame ? frame.version : undefined));
+    expect(versions).toEqual([0, 2, 2, 3]);
+  });
+
+  it('reads, rather than takes the announced count, for protocol 2 and for a connection still waiting for its first count', async () => {
+    const user = newUser();
+    await post(user);
+    feed.holdNextAnswer();
+    const waiting = connected(user);
+    await eventually(() => feed.holding, 'the read of the first count held back');
+    await post(user);
+    bus.emit('unseenChanged', user, { version: 2, unseen: 2 });
+    expect(waiting.frames).toEqual([]);
+    feed.releaseAnswer();
+    await eventually(() => waiting.counts.includes(2), 'the count read again after the announcement');
+    expect(waiting.counts).toEqual([1, 2]);
+
+    const live = connected(user, { protocol: 2 });
+    await eventually(() => live.frames.length > 0, 'the first counts');
+    const reads = feed.reads.length;
+    await post(user);
+    bus.emit('unseenChanged', user, { version: 3, unseen: 3 });
+    await eventually(() => live.frames.some((frame) => 'change' in frame), 'the change read for protocol 2');
+    expect(feed.reads.length).toBeGreaterThan(reads);
+    expect(waiting.counts.at(-1)).toBe(3);
   });
 });

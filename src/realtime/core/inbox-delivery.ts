@@ -1,5 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Bus } from '../../bus/bus.js';
+import type { AnnouncedInbox } from '../../bus/unseen-changes.js';
+import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InboxFeedRepository, type Feed, type FeedRequest } from '../../inbox/inbox-feed.repository.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -26,12 +28,23 @@ interface Position {
 
 /**
  * Delivers each connected user's inbox after it changed (docs/protocol.md): protocol 1's count
- * frame, or protocol 2's changes in version order and then its counts. Changes only mark the
- * user dirty; one flush at a time reads, for all dirty users in one statement, the counts and
- * the changes after the lowest version their protocol-2 connections hold, and each connection
- * gets what it has not had. Users marked during a flush are read by the next. Whatever
- * announcements were coalesced, lost or reordered, the log is read again: nothing is skipped,
- * nothing sent twice, and once a user is quiet the last counts sent are the database's.
+ * frame, or protocol 2's changes in version order and then its counts.
+ *
+ * An announcement carries the user's version and unseen count as read after the change
+ * committed: protocol 1 connections take that count as it is, without a read of their own, when
+ * its version is newer than the one they have (a device never goes back to an older version;
+ * a skipped version loses nothing, since each count is the whole inbox's at its version). The
+ * instance that announced delivers to its own devices as soon as its announcement is made,
+ * without waiting for its NOTIFY to come back; whichever of the two comes second is then not
+ * newer, and is not sent.
+ *
+ * Protocol 2 needs the changes themselves, and an announcement without counts (the host's
+ * transaction announced it) says only that something changed: those only mark the user dirty;
+ * one flush at a time reads, for all dirty users in one statement, the counts and the changes
+ * after the lowest version their protocol-2 connections hold, and each connection gets what it
+ * has not had. Users marked during a flush are read by the next. Whatever announcements were
+ * coalesced, lost or reordered, the log is read again: nothing is skipped, nothing sent twice,
+ * and once a user is quiet the last counts sent are the database's.
  *
  * An announcement that never came at all (its publisher died between commit and NOTIFY, or a
  * row was changed by hand) is caught by reconciliation: on every heartbeat interval the
@@ -44,6 +57,8 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
   private readonly lastVersion = new Map<string, number>();
   /** Protocol-2 connections; a connection absent here speaks protocol 1. */
   private readonly positions = new WeakMap<DeviceConnection, Position>();
+  /** The version of the last count frame each protocol-1 connection got. */
+  private readonly countVersions = new WeakMap<DeviceConnection, number>();
   private flushing = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -53,11 +68,14 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
     private readonly registry: DeviceRegistry,
     private readonly feed: InboxFeedRepository,
     bus: Bus,
+    publisher: UnseenChangesPublisher,
     private readonly config: AppConfig,
     @Optional() private readonly metrics?: Metrics,
   ) {
-    // Every instance announces the users whose inbox it changed (UnseenChangesPublisher).
-    bus.on('unseenChanged', (userId) => this.markDirty(userId));
+    // Every instance announces the users whose inbox it changed (UnseenChangesPublisher)...
+    bus.on('unseenChanged', (userId, inbox) => this.announced(userId, inbox));
+    // ...and this one hears its own announcements at once, before their NOTIFY comes back.
+    publisher.on('announced', (userId, inbox) => this.announced(userId, inbox));
     bus.on('resync', () => this.markAllDirty());
   }
 
@@ -80,6 +98,26 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
   /** Whether the connection asked for protocol 2, whose frames are new to protocol-1 devices. */
   speaksProtocol2(connection: DeviceConnection): boolean {
     return this.positions.has(connection);
+  }
+
+  /** The user's inbox changed, to `inbox` when the announcement read it. Users without a connection here are ignored. */
+  announced(userId: string, inbox: AnnouncedInbox | undefined): void {
+    const connections = this.registry.connectionsOf(userId);
+    if (!connections) return;
+    if (inbox === undefined) return this.markDirty(userId);
+    let frame: OutgoingFrame<PushedFrame> | undefined;
+    for (const connection of connections) {
+      const counted = this.countVersions.get(connection);
+      // Protocol 2 needs the changes, which only a read has; a connection without its first
+      // count gets it from the read its connection asked for, which this change may postdate.
+      if (this.positions.has(connection) || counted === undefined) this.markDirty(userId);
+      else if (inbox.version > counted) {
+        frame ??= new OutgoingFrame({ newNotificationCountChanged: inbox.unseen, version: inbox.version });
+        this.send(frame, connection);
+        this.countVersions.set(connection, inbox.version);
+      }
+    }
+    this.delivered(userId, inbox.version);
   }
 
   /** Users without a connection here are ignored: other instances serve them. */
@@ -158,16 +196,28 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
       this.lastVersion.delete(request.userId);
       return;
     }
-    this.lastVersion.set(request.userId, feed.counts.version);
+    this.delivered(request.userId, feed.counts.version);
     // Each frame's JSON is made once, however many of the user's connections send it.
     const frames = new FrameCache(feed, (frame, connection) => this.send(frame, connection));
     for (const connection of connections) {
       const position = this.positions.get(connection);
-      if (position === undefined) frames.send('count', connection);
+      if (position === undefined) this.sendCount(connection, frames, feed.counts.version);
       // Connected since the read was asked for: protocol 1's read has no full counts for it.
       else if (!request.categories) this.markDirty(request.userId);
       else if (this.deliverChanges(connection, position, request.after, feed, frames)) this.markDirty(request.userId);
     }
+  }
+
+  /** A read older than what an announcement already brought the connection is not sent. */
+  private sendCount(connection: DeviceConnection, frames: FrameCache, version: number): void {
+    if (version < (this.countVersions.get(connection) ?? -1)) return;
+    frames.send('count', connection);
+    this.countVersions.set(connection, version);
+  }
+
+  /** What reconciliation compares with the database: the newest version delivered, however it came. */
+  private delivered(userId: string, version: number): void {
+    if (version > (this.lastVersion.get(userId) ?? -1)) this.lastVersion.set(userId, version);
   }
 
   /** Brings one protocol-2 connection as far as this read goes; true when there is more to read for it. */
