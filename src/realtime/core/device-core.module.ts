@@ -4,10 +4,12 @@ import { InboxModule } from '../../inbox/inbox.module.js';
 import { NotificationsModule } from '../../notifications/notifications.module.js';
 import { PushModule } from '../../push/push.module.js';
 import { WebhooksModule } from '../../webhooks/webhooks.module.js';
+import { ConnectionCountsRepository } from './connection-counts.repository.js';
 import { ConnectionsService } from './connections.service.js';
 import { DeviceProtocol } from './device-protocol.js';
 import { DeviceRegistry } from './device-registry.js';
 import { InboxDelivery } from './inbox-delivery.js';
+import { UserConnectionLimit } from './user-connection-limit.js';
 
 /**
  * The transport-neutral device core: who is connected (registry), what they may ask
@@ -16,7 +18,7 @@ import { InboxDelivery } from './inbox-delivery.js';
  */
 @Module({
   imports: [BusModule, NotificationsModule, InboxModule, WebhooksModule, PushModule],
-  providers: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
+  providers: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService, UserConnectionLimit, ConnectionCountsRepository],
   exports: [DeviceRegistry, InboxDelivery, DeviceProtocol, ConnectionsService],
 })
 export class DeviceCoreModule {}
