@@ -6,23 +6,28 @@ import { connectCounted, connectDevice, postNotification, registerTicket } from 
 import { newUser } from './support/factories';
 import { SseDevice } from './support/sse-device';
 import { startServerProcess, stopServerProcesses } from './support/server-process';
+import { FloodingDevice } from './support/flooding-device';
 import { eventually } from './support/waiters';
 
 jest.setTimeout(120_000);
 
 const OTHER_USERS = 10;
-const REQUESTS_EACH = 30;
+const REQUESTS_EACH = 40;
+/** Each other device's pace: one request every so often, well within its connection's rate. */
+const PACE_MS = 120;
+const P99_LIMIT_MS = 50;
+const SEEN_REQUEST = { seenNotificationsRequest: { receivedAfter: '2000-01-01T00:00:00Z' } };
 
 /** One noisy device must not make anyone else wait (docs/protocol.md, Heartbeats and limits). */
 describe('a device flooding requests', () => {
   afterEach(stopServerProcesses);
 
-  it('gets rate_limited error frames, then a 1008 close, while other users are answered as fast as ever (p99 under 50 ms)', async () => {
+  it(`gets rate_limited error frames, then a 1008 close, while other users' p99 stays under ${P99_LIMIT_MS} ms`, async () => {
     const server = await startServerProcess({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
     const running = { baseUrl: server.baseUrl, wsUrl: server.wsUrl } as RunningApp;
     const flooderUser = newUser();
     await postNotification(running, flooderUser, { text: 'x'.repeat(1000) });
-    const flooder = await connectCounted(running, flooderUser);
+    const flooderTicket = await registerTicket(running, flooderUser);
     const others = await Promise.all(
       Array.from({ length: OTHER_USERS }, async () => {
         const user = newUser();
@@ -31,37 +36,48 @@ describe('a device flooding requests', () => {
       }),
     );
 
-    // Other users' requests, each well within its connection's 10 a second: their p99 latency.
-    const othersP99 = async () => {
+    // Other users' requests, each device at its own pace and offset (independent users, not in
+    // lockstep): their latencies' 99th percentile.
+    const othersP99 = async (requestsEach: number) => {
       const latencies: number[] = [];
       await Promise.all(
-        others.map(async (device) => {
-          for (let i = 0; i < REQUESTS_EACH; i += 1) {
+        others.map(async (device, index) => {
+          await pause((index * PACE_MS) / others.length);
+          for (let i = 0; i < requestsEach; i += 1) {
             const started = performance.now();
-            const answer = await device.request({ seenNotificationsRequest: { receivedAfter: '2000-01-01T00:00:00Z' } });
+            const answer = await device.request(SEEN_REQUEST);
             latencies.push(performance.now() - started);
             expect(answer).toHaveProperty('seenNotificationData');
-            await new Promise((resolve) => setTimeout(resolve, 120));
+            await pause(PACE_MS);
           }
         }),
       );
       latencies.sort((a, b) => a - b);
-      return latencies[Math.ceil(latencies.length * 0.99) - 1];
+      return Math.round(latencies[Math.ceil(latencies.length * 0.99) - 1]);
     };
-    const quietP99 = await othersP99();
-    // As fast as the socket takes them, each a database read: without limits, thousands queue ahead of everyone.
-    for (let i = 0; i < 5_000; i += 1) flooder.send({ seenNotificationsRequest: { receivedAfter: '2000-01-01T00:00:00Z' }, requestId: i });
-    const floodedP99 = await othersP99();
+    // As on a server that has been running: the database pool has opened its connections.
+    await othersP99(3);
+    const quietP99 = await othersP99(REQUESTS_EACH);
+    // Thousands of requests at a time, each a database read, and again as soon as it is let back
+    // in: without limits they queue ahead of everyone; answered all at once, a burst's worth
+    // hold the whole database pool.
+    const flooder = FloodingDevice.start(running, `/subscribe?connectionId=${flooderTicket}`, SEEN_REQUEST);
+    const floodedP99 = await othersP99(REQUESTS_EACH);
+    const rounds = await flooder.stop();
 
-    expect(await flooder.waitForClose()).toBe(1008);
-    const refused = flooder.frames.filter((frame) => 'error' in frame);
-    expect(refused.length).toBeGreaterThan(0);
-    expect(refused.every((frame) => (frame.error as { code: string }).code === 'rate_limited' && typeof frame.requestId === 'number')).toBe(true);
-    // Under 50 ms on a quiet machine; on a loaded one, no worse than twice what it was without the flood.
-    expect(floodedP99).toBeLessThan(Math.max(50, 2 * quietP99));
+    expect(rounds.length).toBeGreaterThan(1);
+    for (const round of rounds) expect(round).toEqual({ closeCode: 1008, rateLimited: expect.any(Number), otherErrors: [] });
+    expect(rounds.every((round) => round.rateLimited > 0)).toBe(true);
+    // The same run without the flood, for whoever reads a failure: on a machine too loaded to
+    // answer in time even then, the flood is not what is slow.
+    expect({ floodedP99, underLimit: floodedP99 < P99_LIMIT_MS, quietP99 }).toEqual({ floodedP99, underLimit: true, quietP99 });
     others.forEach((device) => device.close());
   });
 });
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 
 describe('request and connection limits', () => {
   let pns: RunningApp;

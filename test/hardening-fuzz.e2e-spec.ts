@@ -52,7 +52,39 @@ describe(`fuzzing every route and frame (seed ${SEED})`, () => {
   const queryValue = (): string => random.pick([() => String(random.int(600)), () => encodeURIComponent(`c${random.int(9)}`), () => random.pick(['%00', '%ED%A0%80', '', 'abc', '-1', '1e3', 'MTIzOjQ1Ng', '%FF'])])();
   const userIds = () => `[${Array.from({ length: random.int(4) }, () => (random.chance(0.6) ? `"fz-${random.int(50)}"` : random.value(1))).join(',')}]`;
   const accepted = (count: number) => () => count;
-  const createdCount = (text: string) => (JSON.parse(text) as { notifications: unknown[] }).notifications.length;
+  // An idempotent retry answers the ids it stored before; a replacement by key and a recipient
+  // whose preferences keep it out store no new row.
+  const createdIds = new Set<string>();
+  const createdCount = (text: string) =>
+    (JSON.parse(text) as { notifications: { id?: string; replaced?: true }[] }).notifications.filter(({ id, replaced }) => {
+      if (id === undefined || replaced || createdIds.has(id)) return false;
+      createdIds.add(id);
+      return true;
+    }).length;
+  const isoDate = () => random.pick(['"2024-01-01T00:00:00Z"', '"2999-01-01T00:00:00Z"', '"2024-02-30"', '"yesterday"', random.string()]);
+  const ids = () => `[${Array.from({ length: random.int(4) }, () => (random.chance(0.7) ? `"${random.int(99)}"` : random.value(1))).join(',')}]`;
+  const markBody = () =>
+    random.object({
+      set: () => random.pick(['"seen"', '"read"', '"unread"', '"archived"', '"unarchived"', '"snoozed"', '"x"']),
+      ...random.pick<Record<string, () => string>>([
+        { ids },
+        { all: () => random.pick(['true', 'false']) },
+        { filter: () => random.object({ category: () => random.pick([random.string(), `"c${random.int(9)}"`]), createdBefore: isoDate, state: () => random.pick(['"unseen"', '"read"', '"x"']) }) },
+        { ids, all: () => 'true' },
+      ]),
+      ...(random.chance(0.2) ? { until: isoDate } : {}),
+    });
+  const pushSubscription = () =>
+    random.pick([
+      () => random.object({ fcm: () => random.object({ token: () => random.string(), platform: () => random.pick(['"android"', '"ios"', '"web"', '"x"']) }) }),
+      () => random.object({ webpush: () => random.object({ endpoint: () => random.pick(['"https://push.example.com/x"', '"http://127.0.0.1/x"', random.string()]), keys: () => random.object({ p256dh: () => random.string(), auth: () => random.string() }) }) }),
+    ])();
+  const preferences = () =>
+    random.object({
+      default: () => random.object({ inbox: () => random.pick(['true', 'false']), push: () => random.pick(['true', 'false']) }),
+      categories: () => `{${random.string(4)}:${random.object({ inbox: () => 'false', push: () => 'true' })}}`,
+      quietHours: () => random.pick(['null', random.object({ timeZone: () => random.pick(['"Europe/Paris"', '"Mars/Base"', random.string()]), from: () => '"22:00"', to: () => random.pick(['"07:00"', '"25:61"']) })]),
+    });
 
   function httpCase(hookPath: string, ticket: string): HttpCase {
     const body = (text: string) => random.damaged(text);
@@ -60,10 +92,31 @@ describe(`fuzzing every route and frame (seed ${SEED})`, () => {
       () => ({
         method: 'POST',
         path: '/api/notifications',
-        body: body(random.object({ userId: () => (random.chance(0.8) ? `"fz-${random.int(50)}"` : random.string()), userIds, data: () => random.value(5), category: () => random.string(), idempotencyKey: () => random.string() })),
+        body: body(
+          random.object({
+            // Mostly one of the two, as a client means it; both or neither now and then.
+            ...(random.chance(0.9) ? (random.chance(0.7) ? { userId: () => (random.chance(0.8) ? `"fz-${random.int(50)}"` : random.string()) } : { userIds }) : { userId: () => `"fz-${random.int(50)}"`, userIds }),
+            data: () => random.value(5),
+            category: () => (random.chance(0.5) ? `"c${random.int(9)}"` : random.string()),
+            idempotencyKey: () => (random.chance(0.5) ? `"k${random.int(200)}"` : random.string()),
+            // Never a near expiry: the lifecycle job would delete rows while they are counted.
+            ...(random.chance(0.3) ? { key: () => random.pick([`"k${random.int(5)}"`, random.string()]), renotify: () => random.pick(['true', 'false']) } : {}),
+            ...(random.chance(0.2) ? (random.chance(0.5) ? { ttl: () => random.pick(['"30d"', '"1y"', '"1 s"', random.string()]) } : { expiresAt: () => random.pick(['"2999-01-01T00:00:00Z"', '"2024-02-30"', random.string()]) }) : {}),
+            ...(random.chance(0.2) ? { push: () => random.pick(['"never"', '"offline"', '"x"']), pushDisplay: () => random.object({ title: () => random.string(), body: () => random.string(), url: () => random.string() }) } : {}),
+          }),
+        ),
         headers: random.chance(0.1) ? { 'Idempotency-Key': `k${random.int(20)}` } : undefined,
         stores: createdCount,
       }),
+      // Random fields nearly always hold something refused; a client's likely notification, with
+      // the part-two fields, is mostly stored (replaced by key, kept out by preferences).
+      () => {
+        const fields = [`"userId": "fz-${random.int(50)}"`, `"data": {"n": ${random.number()}, "text": "t${random.int(9)}"}`, `"category": "c${random.int(9)}"`];
+        if (random.chance(0.4)) fields.push(`"key": "k${random.int(5)}"`, `"renotify": ${random.pick(['true', 'false'])}`);
+        if (random.chance(0.3)) fields.push(random.pick(['"ttl": "30d"', '"expiresAt": "2999-01-01T00:00:00Z"', '"ttl": "soon"']));
+        if (random.chance(0.3)) fields.push(`"push": ${random.pick(['"never"', '"always"', '"offline"'])}`, `"pushDisplay": {"title": "t", "url": ${random.pick(['"https://example.com/x"', '"javascript:1"'])}}`);
+        return { method: 'POST', path: '/api/notifications', body: body(`{${fields.join(', ')}}`), stores: createdCount };
+      },
       () => ({ method: 'POST', path: `/api/users/${pathId()}/notifications/seen`, body: body(random.object({ ids: () => `[${random.number()},"${random.int(99)}"]`, all: () => random.pick(['true', 'false']) })), stores: accepted(0) }),
       () => ({ method: 'GET', path: `/api/users/${pathId()}/notifications?state=${random.pick(['all', 'seen', 'unseen', 'x', '%00'])}&limit=${queryValue()}&cursor=${queryValue()}`, stores: accepted(0) }),
       () => ({ method: 'GET', path: `/api/users/${pathId()}/unseen-count`, stores: accepted(0) }),
@@ -85,6 +138,26 @@ describe(`fuzzing every route and frame (seed ${SEED})`, () => {
       },
       () => ({ method: 'POST', path: '/drop_user', body: body(random.object({ drop_access_id: () => random.string() })), stores: accepted(0) }),
       () => ({ method: 'POST', path: `/subscribe/requests?connectionId=${ticket}`, body: frame(), headers: { 'Content-Type': random.pick(['application/json', 'text/plain']) }, stores: accepted(0) }),
+      () => ({ method: 'POST', path: `/api/users/${pathId()}/notifications/mark`, body: body(markBody()), stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/users/${pathId()}/counts`, stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/users/${pathId()}/changes?since=${queryValue()}&limit=${queryValue()}`, stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/users/${pathId()}/notifications?state=${random.pick(['unread', 'read', 'archived', 'snoozed'])}&category=${queryValue()}&category=${queryValue()}`, stores: accepted(0) }),
+      // Subscriptions and preferences of users nobody notifies here: none may hold a notification back or push it.
+      () => ({ method: 'POST', path: `/api/users/fzp-${random.int(20)}/push-subscriptions`, body: body(pushSubscription()), stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/users/${pathId()}/push-subscriptions`, stores: accepted(0) }),
+      () => ({ method: 'DELETE', path: `/api/push-subscriptions/${random.pick(['00000000-0000-0000-0000-000000000000', 'abc', '%00', '1'])}`, stores: accepted(0) }),
+      () => ({ method: 'PUT', path: `/api/users/fzp-${random.int(20)}/preferences`, body: body(preferences()), stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/users/${pathId()}/preferences`, stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/users/${pathId()}/stats`, stores: accepted(0) }),
+      () => ({ method: 'GET', path: `/api/stats?${random.pick(['from=2024-01-01T00:00:00Z&', 'from=2024-02-30&', `from=${queryValue()}&`, ''])}category=${queryValue()}`, stores: accepted(0) }),
+      () => ({
+        method: 'POST',
+        path: '/api/event-hooks',
+        body: body(random.object({ url: () => random.pick(['"http://10.0.0.1/hook"', '"ftp://example.com"', '"http://[::1]/"', random.string()]), events: () => `[${random.pick(['"notification.created"', '"x"', random.string()])}]` })),
+        stores: accepted(0),
+      }),
+      () => ({ method: 'GET', path: `/api/event-hooks/${random.pick(['00000000-0000-0000-0000-000000000000', 'abc', '%00'])}/deliveries?status=${random.pick(['failed', 'pending', 'x', '%00'])}`, stores: accepted(0) }),
+      () => ({ method: 'DELETE', path: `/api/${random.pick(['event-hooks', 'webhooks'])}/${random.pick(['00000000-0000-0000-0000-000000000000', 'abc', '%00'])}`, stores: accepted(0) }),
     ];
     return random.pick(kinds)();
   }
@@ -98,6 +171,13 @@ describe(`fuzzing every route and frame (seed ${SEED})`, () => {
       () => `{"seenNotificationsRequest":${random.object({ receivedAfter: () => random.pick(['"2024-01-01T00:00:00Z"', '"2024-02-30"', random.string()]), limit: () => random.number() })}${requestId}}`,
       () => `{"notificationDataRequest":${random.object({ receivedAfter: () => random.pick(['""', 'null', '"2000-01-01"', random.string()]), limit: () => random.number() })}${requestId}}`,
       () => `{"webhookRequest":${random.chance(0.8) ? '{}' : random.value(2)}${requestId}}`,
+      () => `{"countsRequest":${random.chance(0.8) ? '{}' : random.value(2)}${requestId}}`,
+      () => `{"changesRequest":${random.object({ since: () => random.number(), limit: () => random.number() })}${requestId}}`,
+      () => `{"markRequest":${markBody()}${requestId}}`,
+      () => `{"pushSubscribeRequest":${pushSubscription()}${requestId}}`,
+      () => `{"pushUnsubscribeRequest":${random.object({ id: () => random.pick(['"00000000-0000-0000-0000-000000000000"', random.string()]) })}${requestId}}`,
+      () => `{"preferencesRequest":${random.chance(0.8) ? '{}' : random.value(2)}${requestId}}`,
+      () => `{"preferencesUpdate":${preferences()}${requestId}}`,
       () => random.value(4),
     ])();
     return random.damaged(shaped);

@@ -143,6 +143,82 @@ describe('hostile input', () => {
       expect(refused).toBeInstanceOf(UpgradeRefused);
     });
 
+    it.each(['%00', '%ED%A0%80', '%ED%B0%80x'])('refuses %s as the user id of every route that takes one in its path', async (encoded) => {
+      const routes: [string, string, string?][] = [
+        ['GET', `/api/users/${encoded}/notifications`],
+        ['GET', `/api/users/${encoded}/unseen-count`],
+        ['POST', `/api/users/${encoded}/notifications/seen`, '{"all": true}'],
+        ['POST', `/api/users/${encoded}/notifications/mark`, '{"set": "read", "all": true}'],
+        ['GET', `/api/users/${encoded}/counts`],
+        ['GET', `/api/users/${encoded}/changes?since=0`],
+        ['DELETE', `/api/users/${encoded}/connections`],
+        ['POST', `/api/users/${encoded}/webhooks`],
+        ['GET', `/api/users/${encoded}/webhooks`],
+        ['POST', `/api/users/${encoded}/push-subscriptions`, '{"fcm": {"token": "t"}}'],
+        ['GET', `/api/users/${encoded}/push-subscriptions`],
+        ['GET', `/api/users/${encoded}/preferences`],
+        ['PUT', `/api/users/${encoded}/preferences`, '{"default": {"inbox": true, "push": true}, "categories": {}, "quietHours": null}'],
+        ['GET', `/api/users/${encoded}/stats`],
+        ['PUT', `/api/${encoded}/register?connectionId=c`],
+        ['POST', `/api/${encoded}/push`, '{"message": 1}'],
+      ];
+      for (const [method, path, body] of routes) {
+        const response = await request(pns.baseUrl)[method.toLowerCase() as 'get'](path).set(auth).set('Content-Type', 'application/json').send(body);
+        expect({ method, path, status: response.status }).toEqual({ method, path, status: 400 });
+      }
+    });
+
+    it.each(UNSTORABLE)('refuses %s in every string of the inbox, push, preferences and event-hook bodies', async (escape) => {
+      const user = newUser();
+      await postText('/api/notifications', `{"userId": "${user}", "data": 1, "category": "c"}`).expect(201);
+      const bodies: [string, string, string][] = [
+        ['POST', '/api/notifications', `{"userId": "${user}", "data": 1, "key": "k${escape}"}`],
+        ['POST', '/api/notifications', `{"userId": "${user}", "data": 1, "ttl": "1h${escape}"}`],
+        ['POST', '/api/notifications', `{"userId": "${user}", "data": 1, "pushDisplay": {"title": "t${escape}"}}`],
+        ['POST', `/api/users/${user}/notifications/mark`, `{"set": "read", "filter": {"category": "c${escape}"}}`],
+        ['POST', `/api/users/${user}/push-subscriptions`, `{"fcm": {"token": "t${escape}"}}`],
+        ['PUT', `/api/users/${user}/preferences`, `{"default": {"inbox": true, "push": true}, "categories": {"c${escape}": {"inbox": false}}, "quietHours": null}`],
+        ['POST', '/api/event-hooks', `{"url": "https://example.com/${escape}", "events": ["notification.created"]}`],
+      ];
+      for (const [method, path, body] of bodies) {
+        const response = await request(pns.baseUrl)[method.toLowerCase() as 'post'](path).set(auth).set('Content-Type', 'application/json').send(body);
+        expect({ body, status: response.status }).toEqual({ body, status: 400 });
+      }
+      // Nothing changed: the one notification is still unread, the user has no subscription nor preferences of its own.
+      expect((await request(pns.baseUrl).get(`/api/users/${user}/counts`).set(auth).expect(200)).body).toMatchObject({ unseen: 1, unread: 1, total: 1 });
+      expect((await request(pns.baseUrl).get(`/api/users/${user}/push-subscriptions`).set(auth).expect(200)).body).toEqual({ items: [] });
+      expect((await request(pns.baseUrl).get(`/api/users/${user}/preferences`).set(auth).expect(200)).body.categories).toEqual({});
+    });
+
+    // A query string cannot carry a lone surrogate (its UTF-8 would be malformed); a NUL it can.
+    it('refuses a NUL in a category filter of a list and of the statistics', async () => {
+      await request(pns.baseUrl).get(`/api/users/${newUser()}/notifications?category=c%00`).set(auth).expect(400);
+      await request(pns.baseUrl).get('/api/stats?category=c%00').set(auth).expect(400);
+    });
+
+    it('answers every kind of device frame carrying one with bad_request', async () => {
+      const device = await connect(newUser());
+      for (const escape of UNSTORABLE) {
+        const frames = [
+          `{"unseenNotificationDataRequest": {"limit": 1, "x": "${escape}"}}`,
+          `{"seenNotificationsRequest": {"receivedAfter": "2024-01-01${escape}"}}`,
+          `{"webhookRequest": {}, "requestId": "${escape}"}`,
+          `{"countsRequest": {"x": "${escape}"}}`,
+          `{"changesRequest": {"since": 0, "x": "${escape}"}}`,
+          `{"markRequest": {"set": "read", "filter": {"category": "c${escape}"}}}`,
+          `{"pushSubscribeRequest": {"fcm": {"token": "t${escape}"}}}`,
+          `{"pushUnsubscribeRequest": {"id": "${escape}"}}`,
+          `{"preferencesRequest": {"x": "${escape}"}}`,
+          `{"preferencesUpdate": {"default": {"inbox": true, "push": true}, "categories": {"c${escape}": {}}, "quietHours": null}}`,
+        ];
+        for (const frame of frames) {
+          const since = device.frames.length;
+          device.send(frame);
+          expect({ frame, answer: await device.nextFrame(() => true, { since }) }).toEqual({ frame, answer: { error: { code: 'bad_request', message: expect.stringMatching(/NUL|surrogate/) } } });
+        }
+      }
+    });
+
     it('refuses a NUL in a path user id and a ticket', async () => {
       await request(pns.baseUrl).get('/api/users/a%00b/unseen-count').set(auth).expect(400);
       await request(pns.baseUrl).put('/api/u1/register').query({ connectionId: 'a\u0000b' }).set(auth).expect(400);

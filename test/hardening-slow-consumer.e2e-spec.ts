@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { auth } from './support/app';
 import { createTestDatabase } from './support/database';
 import { registerTicket } from './support/devices';
@@ -20,9 +21,19 @@ async function residentBytes(server: ServerProcess): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)![1]) * 1024;
 }
 
-async function connectedDevices(server: ServerProcess): Promise<number> {
+async function connectedDevices(server: ServerProcess, transport = 'websocket'): Promise<number> {
   const text = await (await fetch(`${server.baseUrl}/metrics`)).text();
-  return Number(/^pns_connected_devices\{transport="websocket"\} (\d+)$/m.exec(text)![1]);
+  return Number(new RegExp(`^pns_connected_devices\\{transport="${transport}"\\} (\\d+)$`, 'm').exec(text)![1]);
+}
+
+async function postMany(server: ServerProcess, userId: string, count: number): Promise<void> {
+  for (let start = 0; start < count; start += 20) {
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${server.baseUrl}/api/notifications`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ userId, data: DATA }) }),
+      ),
+    );
+  }
 }
 
 /** A device that asks for answers and never reads them (docs/protocol.md, Heartbeats and limits). */
@@ -30,13 +41,7 @@ describe('a device that never reads', () => {
   it('is closed once past MAX_CONNECTION_BUFFER, and the server lets go of what it held', async () => {
     const server = await startServerProcess({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
     const user = newUser();
-    for (let start = 0; start < NOTIFICATIONS; start += 20) {
-      await Promise.all(
-        Array.from({ length: 20 }, () =>
-          fetch(`${server.baseUrl}/api/notifications`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ userId: user, data: DATA }) }),
-        ),
-      );
-    }
+    await postMany(server, user, NOTIFICATIONS);
     const ticket = await registerTicket({ baseUrl: server.baseUrl } as never, user);
     const before = await residentBytes(server);
 
@@ -50,6 +55,29 @@ describe('a device that never reads', () => {
       await pollUntil(() => residentBytes(server), (bytes) => bytes < before + 40 * 1024 * 1024, 'memory back near where it was', 30_000);
     } finally {
       device.destroy();
+    }
+  });
+
+  it('over SSE too: a stream that stops reading while changes are pushed to it ends once past MAX_CONNECTION_BUFFER', async () => {
+    const server = await startServerProcess({ DATABASE_URL: await createTestDatabase(), MIGRATE_ON_START: 'false' });
+    const user = newUser();
+    const ticket = await registerTicket({ baseUrl: server.baseUrl } as never, user);
+    const { hostname, port } = new URL(server.baseUrl);
+    // Protocol 2: every notification is a change frame carrying it, about 15 KB each.
+    const stream = connect(Number(port), hostname);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.write(`GET /subscribe?connectionId=${ticket}&protocol=2 HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`);
+        stream.once('data', (head: Buffer) => (head.toString('latin1').startsWith('HTTP/1.1 200') ? resolve() : reject(new Error(head.toString('latin1')))));
+      });
+      stream.pause();
+      expect(await connectedDevices(server, 'sse')).toBe(1);
+      // Far more than the socket buffers take on loopback (a few MB), past which the server would hold the rest.
+      await postMany(server, user, 700);
+      await pollUntil(() => connectedDevices(server, 'sse'), (count) => count === 0, 'the stalled stream ended');
+    } finally {
+      stream.destroy();
     }
   });
 });

@@ -102,6 +102,12 @@ export class DatabaseClient {
     return Number(rows[0].count);
   }
 
+  /** The user's device connections as the instances have recorded them, on every instance. */
+  async recordedConnections(userId: string): Promise<number> {
+    const { rows } = await this.client.query<{ connections: number }>('SELECT coalesce(sum(connections), 0)::int AS connections FROM device_connection_counts WHERE user_id = $1', [userId]);
+    return rows[0].connections;
+  }
+
   end(): Promise<void> {
     return this.client.end();
   }

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsString, Length } from 'class-validator';
 import { NOTIFICATION_STATES, type NotificationState } from '../notification.js';
-import { IsIntBetween, IsOmittable } from './validation.js';
+import { IsIntBetween, IsOmittable, IsStorableText } from './validation.js';
 
 const MAX_PAGE_SIZE = 500;
 const MAX_CATEGORIES = 100;
@@ -26,6 +26,7 @@ export class ListNotificationsQuery {
   @ArrayMaxSize(MAX_CATEGORIES)
   @IsString({ each: true })
   @Length(1, 255, { each: true })
+  @IsStorableText({ each: true })
   category?: string[];
 
   @ApiPropertyOptional({ description: "the previous page's nextCursor" })

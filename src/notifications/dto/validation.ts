@@ -1,5 +1,6 @@
-import { ValidateBy, ValidateIf } from 'class-validator';
+import { ValidateBy, ValidateIf, type ValidationOptions } from 'class-validator';
 import { InvalidInputError } from '../../common/errors.js';
+import { isStorableText, STORABLE_TEXT_RULE } from '../../common/storable-text.js';
 
 /**
  * Validates a field only when its key was sent. Unlike @IsOptional, an explicit `null` is
@@ -18,6 +19,23 @@ export function IsIntBetween(min: number, max: number): PropertyDecorator {
       defaultMessage: () => `$property must be an integer from ${min} to ${max}`,
     },
   });
+}
+
+/**
+ * A string PostgreSQL can compare exactly (common/storable-text.ts): for query parameters, which
+ * no JSON body check sees (`?category=%00` would otherwise fail the query with a 500).
+ */
+export function IsStorableText(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isStorableText',
+      validator: {
+        validate: (value) => typeof value !== 'string' || isStorableText(value),
+        defaultMessage: () => `$property: ${STORABLE_TEXT_RULE}`,
+      },
+    },
+    options,
+  );
 }
 
 /** Exactly one of `keys` must be sent; the message names them. */

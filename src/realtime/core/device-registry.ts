@@ -19,10 +19,15 @@ interface Registration {
   transport: Transport;
 }
 
-/** A user's first connection here opened, or the last one closed (offline push listens). */
+/**
+ * A user's first connection here opened, or the last one closed (offline push listens); any
+ * connection opened or closed (the per-user cap across instances listens).
+ */
 export interface DeviceRegistryEvents {
   userConnected: [userId: string];
   userDisconnected: [userId: string];
+  connectionAdded: [connection: DeviceConnection, userId: string];
+  connectionRemoved: [connection: DeviceConnection, userId: string];
 }
 
 /** This instance's open device connections, by user. */
@@ -74,6 +79,7 @@ export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
     else this.connectionsByUser.set(userId, new Set([connection]));
     this.metrics?.connectedDevices.inc({ transport });
     if (!connections) this.emit('userConnected', userId);
+    this.emit('connectionAdded', connection, userId);
   }
 
   /** Idempotent: a connection may leave through a drop and then through its close event. */
@@ -86,6 +92,7 @@ export class DeviceRegistry extends EventEmitter<DeviceRegistryEvents> {
     if (connections.size === 0) this.connectionsByUser.delete(registration.userId);
     this.metrics?.connectedDevices.dec({ transport: registration.transport });
     if (connections.size === 0) this.emit('userDisconnected', registration.userId);
+    this.emit('connectionRemoved', connection, registration.userId);
   }
 
   has(userId: string): boolean {

@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/app-config.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
 import { DeviceRegistry, type Refusal } from '../core/device-registry.js';
 import { InboxDelivery } from '../core/inbox-delivery.js';
+import { RequestLanes } from '../core/request-lane.js';
 import { rateLimitedFrame, type RequestRate } from '../core/request-limits.js';
 import type { Subscription } from '../core/subscription.js';
 import { TokenBuckets } from '../../common/token-buckets.js';
@@ -28,6 +29,7 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
   private readonly heartbeat: Rounds<SseStream>;
   private readonly requestRate: RequestRate;
   private readonly requestLimits: TokenBuckets;
+  private readonly requestLanes: RequestLanes;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -39,6 +41,7 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
     this.heartbeat = new Rounds(Math.min(config.heartbeatIntervalMs, MAX_SSE_HEARTBEAT_MS), (stream) => stream.heartbeat());
     this.requestRate = { perSecond: config.deviceRequestRatePerSecond, burst: config.deviceRequestBurst };
     this.requestLimits = new TokenBuckets(this.requestRate);
+    this.requestLanes = new RequestLanes(this.requestRate.burst);
   }
 
   onModuleInit(): void {
@@ -74,10 +77,12 @@ export class SseTransport implements OnModuleInit, OnModuleDestroy {
 
   /**
    * A request of the device protocol, as one WebSocket frame would carry it. Its requests come
-   * on separate HTTP requests, not on the stream: the user's, not a connection's, are limited.
+   * on separate HTTP requests, not on the stream: the user's, not a connection's, are limited,
+   * and answered one after another.
    */
   async answer(userId: string, text: string): Promise<AnswerFrame | ErrorFrame> {
-    const frame = this.requestLimits.take(userId) > 0 ? rateLimitedFrame(text, this.requestRate) : await this.protocol.handle(userId, text);
+    const answered = this.requestLimits.take(userId) > 0 ? undefined : this.requestLanes.offer(userId, () => this.protocol.handle(userId, text));
+    const frame = answered === undefined ? rateLimitedFrame(text, this.requestRate) : await answered;
     this.metrics?.framesSent.inc({ type: Object.keys(frame)[0] });
     return frame;
   }

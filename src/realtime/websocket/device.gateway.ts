@@ -8,6 +8,7 @@ import { Metrics } from '../../metrics/metrics.js';
 import { DeviceProtocol } from '../core/device-protocol.js';
 import { DeviceRegistry, POLICY_CLOSE } from '../core/device-registry.js';
 import { InboxDelivery } from '../core/inbox-delivery.js';
+import { RequestLane } from '../core/request-lane.js';
 import { rateLimitedFrame, RequestLimiter, type RequestRate } from '../core/request-limits.js';
 import { subscriptionOf } from '../core/subscription.js';
 import { MAX_FRAME_BYTES } from '../core/frames.js';
@@ -69,11 +70,14 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
     this.heartbeat.watch(connection);
     socket.once('close', () => this.registry.remove(connection));
     const limiter = new RequestLimiter(this.requestRate);
+    const lane = new RequestLane(this.requestRate.burst);
     socket.on('message', (data) => {
       const verdict = limiter.take();
-      if (verdict === 'answer') return void this.answer(connection, userId, data);
+      if (verdict === 'answer' && lane.offer(() => this.answer(connection, userId, data))) return;
       if (socket.readyState !== WebSocket.OPEN) return;
-      if (verdict === 'refuse') return this.registry.send(connection, new OutgoingFrame(rateLimitedFrame(textOf(data), this.requestRate)));
+      if (verdict !== 'close') return this.registry.send(connection, new OutgoingFrame(rateLimitedFrame(textOf(data), this.requestRate)));
+      // What the flooder has sent since is never read: its frames would only cost parsing.
+      socket.pause();
       this.registry.remove(connection);
       connection.close(POLICY_CLOSE, 'too many requests');
     });

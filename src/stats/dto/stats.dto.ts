@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsString, Length } from 'class-validator';
 import { InvalidInputError } from '../../common/errors.js';
-import { IsOmittable } from '../../notifications/dto/validation.js';
+import { IsOmittable, IsStorableText } from '../../notifications/dto/validation.js';
 import type { CategoryCounts, GlobalStats, StatsWindow, UserStats } from '../stats.js';
 
 const DAY_MS = 86_400_000;
@@ -21,6 +21,7 @@ export class StatsQuery {
   @IsOmittable()
   @IsString()
   @Length(1, 255)
+  @IsStorableText()
   category?: string;
 }
 
