@@ -55,7 +55,8 @@ if (heartbeatMs > 0) {
   }, heartbeatMs).unref();
 }
 
-server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
+// The accept queue pns listens with, so a storm meets the same kernel on both.
+server.listen({ port: Number(process.env.PORT), host: process.env.HOST ?? '127.0.0.1', backlog: 4096 });
 const stop = () => {
   for (const socket of wss.clients) socket.terminate();
   server.close(() => process.exit(0));
