@@ -75,8 +75,10 @@ async function stormAndIdle(ctx, name, server, devices, { fleets, idleSeconds, e
   const before = await settledStats(server);
   const profileDir = ctx.profile ? ctx.profileDir : undefined;
   const overflowsBefore = await listenOverflows();
+  const cpuBefore = (await processStats(server.pid)).cpuSeconds;
   const fleet = await profileDuring(server.inspectPort, profileDir, `${name}-storm`, () => connectFleets(server.ws, devices, { fleets, addressesPerFleet: 2 }));
   try {
+    const stormCpuSeconds = (await processStats(server.pid)).cpuSeconds - cpuBefore;
     const overflows = (await listenOverflows()) - overflowsBefore;
     const wrong = expected ? await wrongFirstCounts(fleet, expected) : undefined;
     await sleep(3000);
@@ -93,6 +95,8 @@ async function stormAndIdle(ctx, name, server, devices, { fleets, idleSeconds, e
       firstCountP50Seconds: percentile(fleet.firstFrameDelaysMs, 50) / 1000,
       firstCountP99Seconds: percentile(fleet.firstFrameDelaysMs, 99) / 1000,
       listenOverflows: overflows,
+      // What a loaded machine does not change much: the server's own CPU for each device it let in.
+      cpuUsPerConnection: Math.round((stormCpuSeconds * 1e6) / devices.length),
       firstFrames: fleet.firstFrames,
       wrongFirstCounts: wrong,
       rssBeforeMiB: +(before.rssBytes / 2 ** 20).toFixed(1),
@@ -148,6 +152,7 @@ export async function run(ctx) {
     r.firstCountP99Seconds.toFixed(1),
     r.firstCountsSeconds.toFixed(1),
     r.wrongFirstCounts === undefined ? 'n/a' : `${r.firstFrames - r.wrongFirstCounts}/${count}`,
+    r.cpuUsPerConnection,
     r.listenOverflows,
     r.rssBeforeMiB,
     r.rssConnectedMiB,
@@ -163,7 +168,7 @@ export async function run(ctx) {
       `RSS and JS heap read after a forced full GC (DevTools protocol, servers run with --inspect on 127.0.0.1); ` +
       `idle CPU over ${idleSeconds} s with a heartbeat every ${heartbeatSeconds} s on both (pns: HEARTBEAT_INTERVAL=${heartbeatSeconds}s, the default; bare ws: ws's README heartbeat)`,
     table: {
-      headers: ['server', 'open', 'connect s', 'first count p50 s', 'p99 s', 'all s', 'true first counts', 'accept queue overflows', 'RSS before MiB', 'RSS connected MiB', 'RSS KiB / conn', 'JS heap KiB / conn', 'idle CPU %'],
+      headers: ['server', 'open', 'connect s', 'first count p50 s', 'p99 s', 'all s', 'true first counts', 'CPU µs / conn', 'accept queue overflows', 'RSS before MiB', 'RSS connected MiB', 'RSS KiB / conn', 'JS heap KiB / conn', 'idle CPU %'],
       rows: [row('pns', pnsResult), row('bare ws', bareResult)],
     },
     targets: [
