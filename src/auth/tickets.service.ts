@@ -12,6 +12,8 @@ import { TicketsRepository, type Ticket } from './tickets.repository.js';
 const MAX_TICKETS_PER_LOOKUP = 1_000;
 /** Lookups running at once: the rest of the pool stays free for everything else a storm of devices asks. */
 const MAX_LOOKUPS_IN_FLIGHT = 2;
+/** Lookups start at least this far apart: in a storm the devices of those milliseconds share one. */
+const LOOKUP_SPACING_MS = 25;
 
 @Injectable()
 export class TicketsService {
@@ -24,6 +26,7 @@ export class TicketsService {
     maxInFlight: MAX_LOOKUPS_IN_FLIGHT,
     maxWeight: MAX_TICKETS_PER_LOOKUP,
     weight: () => 1,
+    minSpacingMs: LOOKUP_SPACING_MS,
   });
 
   constructor(

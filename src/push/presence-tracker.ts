@@ -1,10 +1,13 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Bus } from '../bus/bus.js';
+import { PacedBatches } from '../common/paced-batches.js';
 import { DeviceRegistry } from '../realtime/core/device-registry.js';
 import { PresenceChanges } from './presence-changes.js';
 import { PresenceRepository } from './presence.repository.js';
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
+/** Presence writes start at least this far apart: a reconnect storm is then a few writes a second. */
+const WRITE_SPACING_MS = 100;
 
 /**
  * Mirrors this instance's connected users into the database, where every instance's push
@@ -19,6 +22,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
   private writes: Promise<void> = Promise.resolve();
   private readonly changes = new PresenceChanges();
   private changesQueued = false;
+  private readonly pacedWrites = new PacedBatches<undefined>(WRITE_SPACING_MS, () => this.write(() => this.writeChanges()));
   private closing = false;
   private housekeeping: NodeJS.Timeout | undefined;
 
@@ -36,6 +40,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
+    this.pacedWrites.stop();
     clearInterval(this.housekeeping);
     const users = [...this.registry.users()];
     // Departures already gathered keep their time; the connected are all recorded as leaving below.
@@ -48,7 +53,7 @@ export class PresenceTracker implements OnModuleInit, OnModuleDestroy {
     record();
     if (this.changesQueued) return;
     this.changesQueued = true;
-    this.write(() => this.writeChanges());
+    this.pacedWrites.add(undefined);
   }
 
   private async writeChanges(): Promise<void> {
