@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
+import type { ListenOptions } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory.js';
 import { runPrimary } from './cluster/primary.js';
@@ -7,6 +8,8 @@ import { workerHeader, workerNumber } from './cluster/worker.js';
 import { ConfigError, loadConfig } from './config/config.schema.js';
 import { HttpDrain } from './http/http-drain.js';
 import { drainAndClose } from './shutdown.js';
+
+const ACCEPT_BACKLOG = 4096;
 
 async function main(): Promise<void> {
   let config;
@@ -22,7 +25,13 @@ async function main(): Promise<void> {
   const app = await createApp(config, undefined, drain);
   const worker = workerNumber();
   if (worker !== undefined) app.use(workerHeader(worker));
-  await app.listen(config.port);
+  // Node's default accept queue (511) overflows when an instance's devices come back at once,
+  // and each connection the kernel drops waits out SYN retransmits (1, 3, 7, 15, 31 s): a storm
+  // of 19,000 devices then took a minute (docs/performance.md, Connections). Linux caps it at
+  // net.core.somaxconn (4096 by default).
+  const listenOptions: ListenOptions = { port: config.port, backlog: ACCEPT_BACKLOG };
+  // Nest passes its first argument on to http.Server#listen, which takes these options.
+  await app.listen(listenOptions as unknown as number);
   const logger = new Logger('pns');
   exitOnSignals(config.shutdownTimeoutMs, async () => {
     logger.log('shutting down');

@@ -46,6 +46,19 @@ describe('PUT /api/:userId/register (connection tickets)', () => {
     expect(await tickets.resolve(connectionId)).toBe(user);
   });
 
+  it('resolves the tickets of devices connecting together, each to its own user, an expired or unknown one to none', async () => {
+    const users = Array.from({ length: 30 }, () => newUser());
+    const ids = users.map(() => crypto.randomUUID());
+    await Promise.all(users.map((user, i) => register(user, `?connectionId=${ids[i]}`).set(auth).expect(200)));
+    const expired = crypto.randomUUID();
+    await register(newUser(), `?connectionId=${expired}`).set(auth).expect(200);
+    await db.query(`UPDATE connection_tickets SET expires_at = now() - interval '1 second' WHERE id_hash = $1`, [createHash('sha256').update(expired).digest('hex')]);
+    // Asked in one tick, as a storm of reconnecting devices asks: one lookup answers them all.
+    const asked = [...ids, expired, crypto.randomUUID(), ids[0]];
+    const answers = await Promise.all(asked.map((id) => tickets.resolve(id)));
+    expect(answers).toEqual([...users, undefined, undefined, users[0]]);
+  });
+
   it('stores only the SHA-256 of the connectionId', async () => {
     const user = newUser();
     const connectionId = crypto.randomUUID();

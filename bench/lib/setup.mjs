@@ -24,12 +24,25 @@ export async function connectFleets(base, devices, { fleets = 1, addressesPerFle
   );
   const open = results.reduce((sum, r) => sum + r.open, 0);
   const failures = results.reduce((sum, r) => sum + r.failures, 0);
-  if (failures > 0) throw new Error(`${failures} of ${devices.length} devices failed to connect`);
-  await Promise.all(workers.map((fleet, i) => fleet.call('waitFirstFrames', { expected: Math.min(per, devices.length - i * per) })));
+  if (failures > 0) {
+    const reasons = results.flatMap((r) => r.failureReasons ?? []).map(([message, n]) => `${n}× ${message}`);
+    throw new Error(`${failures} of ${devices.length} devices failed to connect: ${reasons.slice(0, 5).join('; ')}`);
+  }
+  const firsts = await Promise.all(workers.map((fleet, i) => fleet.call('waitFirstFrames', { expected: Math.min(per, devices.length - i * per) })));
+  const startedAt = Math.min(...results.map((r) => r.startedAt));
   return {
     workers,
     open,
     connectMs: Math.max(...results.map((r) => r.ms)),
+    /** From the first connect to the last device's first frame, over all fleets. */
+    firstFramesMs: Math.max(...firsts.map((f) => f.lastFirstFrameAt)) - startedAt,
+    firstFrames: firsts.reduce((sum, f) => sum + f.firstFrames, 0),
+    /** Each device's first frame, ms after the first connect, sorted. */
+    firstFrameDelaysMs: firsts.flatMap((f) => f.firstFrameTimes.map((t) => t - startedAt)).sort((a, b) => a - b),
+    async firstCounts() {
+      const reports = await Promise.all(workers.map((fleet) => fleet.call('reportFirstCounts')));
+      return new Map(reports.flat());
+    },
     mark: () => Promise.all(workers.map((fleet) => fleet.call('mark'))),
     async arrivals() {
       const reports = await Promise.all(workers.map((fleet) => fleet.call('report')));

@@ -1,6 +1,9 @@
 // The transport baseline: a bare `ws` server on node:http, no framework, no database. Devices
 // connect to /subscribe?user=<id> and get the same first frame as from pns; POST /relay
 // {"userId"} sends that user's devices the next count, as pns does after an insert.
+// HEARTBEAT_INTERVAL_MS (unset: none) pings every device that often, as ws's README does it (one
+// timer over all clients, terminating one that did not answer the previous ping): the floor of
+// what a heartbeat costs.
 import http from 'node:http';
 import { WebSocketServer } from 'ws';
 
@@ -37,7 +40,23 @@ wss.on('connection', (socket, request) => {
   socket.send(JSON.stringify({ newNotificationCountChanged: counts.get(user) ?? 0 }));
 });
 
-server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1');
+const heartbeatMs = Number(process.env.HEARTBEAT_INTERVAL_MS ?? 0);
+const answered = new WeakSet();
+if (heartbeatMs > 0) {
+  wss.on('connection', (socket) => {
+    answered.add(socket);
+    socket.on('pong', () => answered.add(socket));
+  });
+  setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!answered.delete(socket)) socket.terminate();
+      else socket.ping();
+    }
+  }, heartbeatMs).unref();
+}
+
+// The accept queue pns listens with, so a storm meets the same kernel on both.
+server.listen({ port: Number(process.env.PORT), host: process.env.HOST ?? '127.0.0.1', backlog: 4096 });
 const stop = () => {
   for (const socket of wss.clients) socket.terminate();
   server.close(() => process.exit(0));

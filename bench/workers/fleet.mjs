@@ -8,12 +8,19 @@ const sockets = [];
 /** user → [[arrival µs, count], …] since the last mark. */
 let arrivals = new Map();
 let firstFrames = 0;
+/** user → the count of the first frame its device got; and when (ms since epoch) the last first frame came. */
+const firstCounts = new Map();
+let lastFirstFrameAt = 0;
+/** When (ms since epoch) each first frame came, in arrival order. */
+const firstFrameTimes = [];
 let failures = 0;
+/** Why devices failed to connect: message → how many. */
+const failureReasons = new Map();
 let closedEarly = 0;
 
 function open(url, user, localAddress) {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url, { localAddress, perMessageDeflate: false, handshakeTimeout: 30_000 });
+    const socket = new WebSocket(url, { localAddress, perMessageDeflate: false, handshakeTimeout: 60_000 });
     let first = true;
     socket.on('message', (raw) => {
       const t = nowUs();
@@ -22,6 +29,9 @@ function open(url, user, localAddress) {
       if (first) {
         first = false;
         firstFrames++;
+        firstCounts.set(user, frame.newNotificationCountChanged);
+        lastFirstFrameAt = Date.now();
+        firstFrameTimes.push(lastFirstFrameAt);
       }
       let log = arrivals.get(user);
       if (!log) arrivals.set(user, (log = []));
@@ -32,8 +42,9 @@ function open(url, user, localAddress) {
       resolve(true);
     });
     socket.once('close', () => closedEarly++);
-    socket.once('error', () => {
+    socket.once('error', (error) => {
       failures++;
+      failureReasons.set(error.message, (failureReasons.get(error.message) ?? 0) + 1);
       resolve(false);
     });
   });
@@ -50,13 +61,18 @@ async function connect({ base, devices, localAddresses = ['127.0.0.1'], parallel
     }
   };
   await Promise.all(Array.from({ length: parallel }, loop));
-  return { open: sockets.length, failures, ms: Date.now() - started };
+  return { open: sockets.length, failures, ms: Date.now() - started, startedAt: started, failureReasons: [...failureReasons.entries()] };
 }
 
 async function waitFirstFrames({ expected, timeoutMs = 60_000 }) {
   const deadline = Date.now() + timeoutMs;
   while (firstFrames < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return { firstFrames };
+  return { firstFrames, lastFirstFrameAt, firstFrameTimes };
+}
+
+/** Each user's first count, as [user, count] pairs. */
+function reportFirstCounts() {
+  return [...firstCounts.entries()];
 }
 
 function mark() {
@@ -74,4 +90,4 @@ async function closeAll() {
   return {};
 }
 
-serveWorker({ connect, waitFirstFrames, mark, report, closeAll });
+serveWorker({ connect, waitFirstFrames, reportFirstCounts, mark, report, closeAll });

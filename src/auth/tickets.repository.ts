@@ -26,12 +26,15 @@ export class TicketsRepository {
     });
   }
 
-  async findUserOfUnexpired(connectionId: string, now: Date): Promise<string | undefined> {
-    const ticket = await this.prisma.connectionTicket.findUnique({
-      where: { idHash: hashConnectionId(connectionId), expiresAt: { gt: now } },
-      select: { userId: true },
+  /** The user of each id's unexpired ticket, in the order asked (undefined: unknown or expired): one query for many connecting devices. */
+  async findUsersOfUnexpired(connectionIds: readonly string[], now: Date): Promise<(string | undefined)[]> {
+    const hashes = connectionIds.map(hashConnectionId);
+    const tickets = await this.prisma.connectionTicket.findMany({
+      where: { idHash: { in: [...new Set(hashes)] }, expiresAt: { gt: now } },
+      select: { idHash: true, userId: true },
     });
-    return ticket?.userId;
+    const userOf = new Map(tickets.map((ticket) => [ticket.idHash, ticket.userId]));
+    return hashes.map((hash) => userOf.get(hash));
   }
 }
 

@@ -10,6 +10,11 @@ export interface BatcherOptions<I> {
    * own submission.
    */
   readonly retryAloneOn?: (error: unknown) => boolean;
+  /**
+   * Batches start at least this far apart (default 0): under a steady trickle, such as devices
+   * reconnecting a few each millisecond, batches would otherwise hold a few items each.
+   */
+  readonly minSpacingMs?: number;
 }
 
 interface Pending<I, O> {
@@ -29,6 +34,7 @@ export class Batcher<I, O> {
   private queue: Pending<I, O>[] = [];
   private inFlight = 0;
   private scheduled = false;
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
@@ -45,16 +51,20 @@ export class Batcher<I, O> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.options.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const start = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    const wait = this.lastStartedAt + (this.options.minSpacingMs ?? 0) - performance.now();
+    if (wait > 0) setTimeout(start, wait);
+    else setImmediate(start);
   }
 
   private flush(): void {
     const batch = this.take();
     if (batch.length === 0) return;
     this.inFlight += 1;
+    this.lastStartedAt = performance.now();
     this.run(batch.map((pending) => pending.item))
       .then(
         (outputs) => batch.forEach((pending, index) => pending.resolve(outputs[index])),

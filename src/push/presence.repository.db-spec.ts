@@ -27,19 +27,28 @@ describe('PresenceRepository', () => {
   it('records connections per instance and a departure when the last one leaves', async () => {
     const database = await context.connect();
     const user = newUser();
-    await presence.connected(user, liveInstance);
-    await presence.connected(user, liveInstance);
+    await presence.connected([user], liveInstance);
+    await presence.connected([user], liveInstance);
     expect(await database.pushPresenceOf(user)).toEqual({ instances: [liveInstance], lastDisconnectedAt: null });
     await presence.disconnected([user], liveInstance);
     expect(await database.pushPresenceOf(user)).toEqual({ instances: [], lastDisconnectedAt: expect.any(Date) });
+  });
+
+  it('records many users arriving and leaving in one statement each', async () => {
+    const database = await context.connect();
+    const [staying, leaving] = [newUser(), newUser()];
+    await presence.connected([staying, leaving], liveInstance);
+    await presence.disconnected([leaving], liveInstance);
+    expect(await database.pushPresenceOf(staying)).toEqual({ instances: [liveInstance], lastDisconnectedAt: null });
+    expect(await database.pushPresenceOf(leaving)).toEqual({ instances: [], lastDisconnectedAt: expect.any(Date) });
   });
 
   it('forgets the users of instances whose bus is gone, as departed now, and keeps the live ones', async () => {
     const database = await context.connect();
     const [onDead, onLive] = [newUser(), newUser()];
     const deadInstance = randomUUID();
-    await presence.connected(onDead, deadInstance);
-    await presence.connected(onLive, liveInstance);
+    await presence.connected([onDead], deadInstance);
+    await presence.connected([onLive], liveInstance);
     const before = await context.databaseNow();
     await presence.forgetDeadInstances();
     const dead = await database.pushPresenceOf(onDead);

@@ -8,8 +8,9 @@ import { Prisma } from '../generated/prisma/client.js';
 export class PresenceRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async connected(userId: string, instanceId: string): Promise<void> {
-    await this.prisma.query(Prisma.sql`INSERT INTO push_presence (user_id, instance_id) VALUES (${userId}, ${instanceId}::uuid) ON CONFLICT DO NOTHING`);
+  async connected(userIds: readonly string[], instanceId: string): Promise<void> {
+    if (userIds.length === 0) return;
+    await this.prisma.query(Prisma.sql`INSERT INTO push_presence (user_id, instance_id) SELECT unnest(${userIds}::text[]), ${instanceId}::uuid ON CONFLICT DO NOTHING`);
   }
 
   /** Also remembers when the user's device left: one that was live during a push's grace showed it. */

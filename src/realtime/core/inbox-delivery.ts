@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@ne
 import { Bus } from '../../bus/bus.js';
 import type { AnnouncedInbox } from '../../bus/unseen-changes.js';
 import { UnseenChangesPublisher } from '../../bus/unseen-changes.publisher.js';
+import { PacedBatches } from '../../common/paced-batches.js';
 import { AppConfig } from '../../config/app-config.js';
 import { InboxFeedRepository, type Feed, type FeedRequest } from '../../inbox/inbox-feed.repository.js';
 import { Metrics } from '../../metrics/metrics.js';
@@ -17,6 +18,8 @@ const RETRY_AFTER_FAILURE_MS = 1_000;
 const RECONCILE_CHUNK = 5_000;
 /** Changes read per user and flush; a device further behind gets the rest in the next flushes. */
 export const CHANGES_PAGE = 100;
+/** In a reconnect storm, the devices that arrive within this long get their first counts from one read. */
+const ARRIVALS_SPACING_MS = 25;
 
 /** Where a protocol-2 connection stands. */
 interface Position {
@@ -63,6 +66,10 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
+  /** Users whose device just connected; read together, not a read per few devices (docs/performance.md, Connections). */
+  private readonly arrivals = new PacedBatches<string>(ARRIVALS_SPACING_MS, (userIds) => {
+    for (const userId of userIds) this.markDirty(userId);
+  });
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -85,6 +92,7 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopped = true;
+    this.arrivals.stop();
     clearTimeout(this.timer);
     clearInterval(this.reconcileTimer);
   }
@@ -92,7 +100,7 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
   /** A connection just registered: its first frames are the user's inbox as the database has it. */
   connected(connection: DeviceConnection, userId: string, subscription: Subscription): void {
     if (subscription.protocol === 2) this.positions.set(connection, { cursor: subscription.since, countsVersion: -1 });
-    this.markDirty(userId);
+    this.arrivals.add(userId);
   }
 
   /** Whether the connection asked for protocol 2, whose frames are new to protocol-1 devices. */

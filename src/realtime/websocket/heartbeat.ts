@@ -8,7 +8,6 @@ import type { WebSocketConnection } from './websocket-connection.js';
  * streams have no pong; their transport sends its own heartbeat comments, in rounds alike.)
  */
 export class Heartbeat {
-  private readonly unanswered = new WeakSet<WebSocketConnection>();
   private readonly rounds: Rounds<WebSocketConnection>;
 
   constructor(
@@ -28,18 +27,18 @@ export class Heartbeat {
 
   watch(connection: WebSocketConnection): void {
     this.rounds.add(connection);
-    connection.socket.on('pong', () => this.unanswered.delete(connection));
+    connection.socket.on('pong', () => (connection.awaitingPong = false));
     connection.socket.once('close', () => this.rounds.delete(connection));
   }
 
   private check(connection: WebSocketConnection): void {
-    if (this.unanswered.has(connection)) {
+    if (connection.awaitingPong) {
       this.rounds.delete(connection);
       this.registry.remove(connection);
       connection.socket.terminate();
       return;
     }
-    this.unanswered.add(connection);
+    connection.awaitingPong = true;
     connection.socket.ping();
   }
 }
