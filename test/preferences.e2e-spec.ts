@@ -67,25 +67,36 @@ describe('preferences over REST', () => {
 });
 
 describe('PreferencesService, for ingest, push and devices', () => {
-  it('answers for many users at once whether a category goes to the inbox', async () => {
+  it('keeps out of the inbox, for many users in one post, what their category switch or default turns away', async () => {
     const [quiet, muted, fresh] = [newUser(), newUser(), newUser()];
     const service = pns.app.get(PreferencesService);
     await service.update(quiet, nightOwl);
     await service.update(muted, { default: { inbox: false } });
-    expect(await service.allowsInbox([quiet, muted, fresh], 'marketing')).toEqual(
-      new Map([
-        [quiet, false],
-        [muted, false],
-        [fresh, true],
-      ]),
-    );
-    expect(await service.allowsInbox([quiet, muted, fresh], undefined)).toEqual(
-      new Map([
-        [quiet, true],
-        [muted, false],
-        [fresh, true],
-      ]),
-    );
+    const post = (body: object) => request(pns.baseUrl).post('/api/notifications').set(auth).send(body).expect(201);
+    const stored = { id: expect.any(String), createdAt: expect.any(String) };
+
+    expect((await post({ userIds: [quiet, muted, fresh], data: 1, category: 'marketing' })).body.notifications).toEqual([
+      { userId: quiet, suppressed: 'preference' },
+      { userId: muted, suppressed: 'preference' },
+      { userId: fresh, ...stored },
+    ]);
+    expect((await post({ userIds: [quiet, muted, fresh], data: 2 })).body.notifications).toEqual([
+      { userId: quiet, ...stored },
+      { userId: muted, suppressed: 'preference' },
+      { userId: fresh, ...stored },
+    ]);
+    // Replace by key and idempotency keys take the same check.
+    expect((await post({ userIds: [quiet, fresh], data: 3, category: 'marketing', key: 'k' })).body.notifications).toEqual([
+      { userId: quiet, suppressed: 'preference' },
+      { userId: fresh, ...stored },
+    ]);
+    const retry = { userIds: [muted, fresh], data: 4, idempotencyKey: 'once' };
+    const first = (await post(retry)).body.notifications;
+    expect(first).toEqual([{ userId: muted, suppressed: 'preference' }, { userId: fresh, ...stored }]);
+    expect((await post(retry)).body.notifications).toEqual(first);
+
+    const total = async (userId: string) => (await request(pns.baseUrl).get(`/api/users/${userId}/counts`).set(auth).expect(200)).body.total;
+    expect([await total(quiet), await total(muted), await total(fresh)]).toEqual([1, 0, 4]);
   });
 
   it('answers whether to push, and when quiet hours let it', async () => {

@@ -267,6 +267,7 @@ export async function explainIngest(url, users) {
       ['offline'],
       [null],
       [null],
+      [false],
     ]);
     return rows.map((row) => row['QUERY PLAN']);
   } finally {

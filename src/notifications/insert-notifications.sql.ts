@@ -4,20 +4,35 @@
  * $1..$3: per request, its data as JSON text, category and idempotency key; $4, $5: per
  * recipient, its user and the (1-based) request it belongs to; $6, $7: per request, its push
  * policy and display (JSON text), which the push triggers read (docs/push.md); $8: per request,
- * its expiry. INSERT_OR_REPLACE_NOTIFICATIONS also takes $9, $10: per request, its
+ * its expiry; $9: per request, whether its recipients' inbox preferences apply (POST
+ * /api/notifications). INSERT_OR_REPLACE_NOTIFICATIONS also takes $10, $11: per request, its
  * replace-by-key key and whether a replacement is unseen and unread again.
+ * Both answer a row per stored notification and one per recipient suppressed (no id).
  */
 
 const REQUESTS_AND_RECIPIENTS = (keyed: boolean) => `
   WITH requests AS MATERIALIZED (
     SELECT r.request, r.data::jsonb AS data, r.category, r.idempotency_key, r.push_policy, r.push_display::jsonb AS push_display,
       r.expires_at${keyed ? ', r.key, r.renotify' : ''}
-    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::text[], $8::timestamptz[]${keyed ? ', $9::text[], $10::boolean[]' : ''})
+    FROM unnest($1::text[], $2::text[], $3::text[], $6::text[], $7::text[], $8::timestamptz[]${keyed ? ', $10::text[], $11::boolean[]' : ''})
       WITH ORDINALITY AS r(data, category, idempotency_key, push_policy, push_display, expires_at${keyed ? ', key, renotify' : ''}, request)
-  ), recipients AS MATERIALIZED (
-    SELECT nextval('notifications_id_seq') AS id, x.user_id, x.request
+  ), addressed AS MATERIALIZED (
+    -- The inbox switch of the user's preferences (docs/events.md#preferences), here rather than
+    -- read before the insert, whose extra round trip cost a fifth of single ingest
+    -- (docs/performance.md): the category's own switch, else the user's default, else on (a
+    -- user who never set preferences). Push applies the same rule to its switch (pushAllowed in
+    -- src/preferences/preferences.ts). The arrays are indexed rather than joined, so recipients
+    -- keep their order, and requests that ignore preferences never probe them.
+    SELECT x.user_id, x.request, NOT ($9::boolean[])[x.request::int] OR coalesce((
+        SELECT coalesce((p.preferences -> 'categories' -> ($2::text[])[x.request::int] ->> 'inbox')::boolean, (p.preferences -> 'default' ->> 'inbox')::boolean)
+        FROM user_preferences AS p WHERE p.user_id = x.user_id), true) AS to_inbox
     FROM unnest($4::text[], $5::bigint[]) AS x(user_id, request)
+  ), recipients AS MATERIALIZED (
+    SELECT nextval('notifications_id_seq') AS id, user_id, request FROM addressed WHERE to_inbox
   )`;
+
+const SUPPRESSED = `
+  SELECT NULL::bigint, user_id, NULL::timestamptz, request, false, true FROM addressed WHERE NOT to_inbox`;
 
 const INSERTED = (keyed: boolean) => `
   inserted AS (
@@ -33,8 +48,9 @@ const INSERTED = (keyed: boolean) => `
 /** Requests without a key (almost all): inserted, a retry of an idempotency key skipped. */
 export const INSERT_NOTIFICATIONS = `
   ${REQUESTS_AND_RECIPIENTS(false)}, ${INSERTED(false)}
-  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request, false AS replaced
-  FROM inserted JOIN recipients USING (id)`;
+  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request, false AS replaced, false AS suppressed
+  FROM inserted JOIN recipients USING (id)
+  UNION ALL ${SUPPRESSED}`;
 
 /**
  * A batch with keyed requests: the keyless ones as above, and the keyed ones replacing the
@@ -76,8 +92,9 @@ export const INSERT_OR_REPLACE_NOTIFICATIONS = `
     -- xmax is 0 for a row this statement inserted, our transaction's id for one it updated.
     RETURNING n.id, n.user_id, n.created_at, n.key, n.xmax <> 0 AS was_replaced
   )
-  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request, false AS replaced
+  SELECT inserted.id, inserted.user_id, inserted.created_at, recipients.request, false AS replaced, false AS suppressed
   FROM inserted JOIN recipients USING (id)
   UNION ALL
-  SELECT replaced.id, replaced.user_id, replaced.created_at, recipients.request, replaced.was_replaced
-  FROM replaced JOIN recipients USING (user_id) JOIN requests ON requests.request = recipients.request AND requests.key = replaced.key`;
+  SELECT replaced.id, replaced.user_id, replaced.created_at, recipients.request, replaced.was_replaced, false
+  FROM replaced JOIN recipients USING (user_id) JOIN requests ON requests.request = recipients.request AND requests.key = replaced.key
+  UNION ALL ${SUPPRESSED}`;

@@ -51,6 +51,14 @@ export interface NotificationRows {
   expiresAt: Date | null;
   /** A replacement becomes unseen and unread again (and back in the inbox). */
   renotify: boolean;
+  /** Users whose preferences keep the category out of their inbox get nothing stored (POST /api/notifications). */
+  honoursInboxPreferences?: boolean;
+}
+
+/** What one request stored: its notifications, and the users its preferences check turned away. */
+export interface StoredRequest {
+  created: CreatedNotification[];
+  suppressed: string[];
 }
 
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
@@ -65,7 +73,7 @@ const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category
 @Injectable()
 export class NotificationsRepository {
   /** Each item is a unit of requests that must be stored together; a batch is one statement. */
-  private readonly inserts = new Batcher<readonly NotificationRows[], CreatedNotification[][]>((units) => this.insertUnits(units), {
+  private readonly inserts = new Batcher<readonly NotificationRows[], StoredRequest[]>((units) => this.insertUnits(units), {
     // A few statements at once keep the pool busy; more would only make each batch smaller.
     maxInFlight: 4,
     maxWeight: 5_000,
@@ -93,15 +101,16 @@ export class NotificationsRepository {
   /**
    * Stores the requests' notifications, all or none (one per user of each request; a user who
    * already has a notification with the request's idempotency key gets none and is absent from
-   * that request's result). Concurrent calls share one INSERT and so one commit (see
+   * that request's result; one its inbox preferences turn away, when the request honours them,
+   * gets none and is named `suppressed`). Concurrent calls share one INSERT and so one commit (see
    * insertAll): a commit's disk flush, not the rows, is what one insert per call pays for.
    * Each caller is answered after that commit.
    */
-  insert(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+  insert(requests: readonly NotificationRows[]): Promise<StoredRequest[]> {
     return this.inserts.submit(requests);
   }
 
-  private async insertUnits(units: (readonly NotificationRows[])[]): Promise<CreatedNotification[][][]> {
+  private async insertUnits(units: (readonly NotificationRows[])[]): Promise<StoredRequest[][]> {
     const created = await this.insertAll(units.flat());
     let next = 0;
     return units.map((unit) => created.slice(next, (next += unit.length)));
@@ -120,23 +129,30 @@ export class NotificationsRepository {
    * go into later statements of one transaction, in order: ON CONFLICT DO UPDATE cannot
    * change one row twice in a statement, and the later post must win.
    */
-  private async insertAll(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+  private async insertAll(requests: readonly NotificationRows[]): Promise<StoredRequest[]> {
     const rounds = replacementRounds(requests);
     if (rounds.length === 1) return this.insertStatement(this.prisma.pool, requests);
-    const byRequest = requests.map((): CreatedNotification[] => []);
+    const byRequest = requests.map((): StoredRequest => ({ created: [], suppressed: [] }));
     await this.prisma.transaction(async (client) => {
       for (const round of rounds) {
-        const created = await this.insertStatement(client, round.map((index) => requests[index]));
-        round.forEach((index, position) => byRequest[index].push(...created[position]));
+        const stored = await this.insertStatement(client, round.map((index) => requests[index]));
+        round.forEach((index, position) => {
+          byRequest[index].created.push(...stored[position].created);
+          byRequest[index].suppressed.push(...stored[position].suppressed);
+        });
       }
     });
     return byRequest;
   }
 
-  private async insertStatement(queryable: Pick<pg.Pool, 'query'>, requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+  private async insertStatement(queryable: Pick<pg.Pool, 'query'>, requests: readonly NotificationRows[]): Promise<StoredRequest[]> {
     const { rows } = await queryable.query<InsertedRow>(insertNotificationsStatement(requests));
-    const byRequest = requests.map((): CreatedNotification[] => []);
-    for (const row of rows) byRequest[Number(row.request) - 1].push(row.replaced ? { ...toCreated(row), replaced: true } : toCreated(row));
+    const byRequest = requests.map((): StoredRequest => ({ created: [], suppressed: [] }));
+    for (const row of rows) {
+      const stored = byRequest[Number(row.request) - 1];
+      if (row.suppressed) stored.suppressed.push(row.user_id);
+      else stored.created.push(row.replaced ? { ...toCreated(row), replaced: true } : toCreated(row));
+    }
     return byRequest;
   }
 
@@ -328,10 +344,14 @@ function replacementRounds(requests: readonly NotificationRows[]): number[][] {
   return rounds;
 }
 
-/** One row the insert statement answers: a stored notification, and the (1-based) request it is for. */
+/**
+ * One row the insert statement answers: a stored notification, or a recipient suppressed by
+ * their preferences (no id, no created_at), and the (1-based) request it is for.
+ */
 export interface InsertedRow extends CreatedRow {
   request: string;
   replaced: boolean;
+  suppressed: boolean;
 }
 
 /**
@@ -349,6 +369,7 @@ export function insertNotificationsStatement(requests: readonly NotificationRows
     requests.map((request) => request.pushPolicy),
     requests.map((request) => request.pushDisplayJson),
     requests.map((request) => request.expiresAt),
+    requests.map((request) => request.honoursInboxPreferences === true),
   ];
   if (!requests.some((request) => request.key !== null)) return { name: 'pns_insert_notifications', text: INSERT_NOTIFICATIONS, values };
   return {

@@ -3,11 +3,10 @@ import { UnseenChangesPublisher } from '../bus/unseen-changes.publisher.js';
 import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError } from '../common/errors.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../metrics/metrics.js';
-import { PreferencesService } from '../preferences/preferences.service.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { isNotificationId, type CreatedNotification, type IngestOutcome, type NewNotifications, type NotificationRecord, type NotificationState, type PagePosition } from './notification.js';
 import { checkedRows } from './new-notifications.js';
-import { NotificationsRepository, type NotificationRows } from './notifications.repository.js';
+import { NotificationsRepository, type NotificationRows, type StoredRequest } from './notifications.repository.js';
 
 export type { CreatedNotification, IngestOutcome, NewNotifications, NotificationRecord, NotificationState } from './notification.js';
 
@@ -31,7 +30,6 @@ export class NotificationsService {
     private readonly repository: NotificationsRepository,
     private readonly config: AppConfig,
     private readonly changes: UnseenChangesPublisher,
-    private readonly preferences: PreferencesService,
     @Optional() private readonly metrics?: Metrics,
   ) {}
 
@@ -40,23 +38,22 @@ export class NotificationsService {
    * per distinct user.
    */
   async create(input: NewNotifications): Promise<CreatedNotification[]> {
-    const [created] = await this.ingest([checkedRows(input, this.config.maxNotificationBytes)]);
+    const [{ created }] = await this.ingest([checkedRows(input, this.config.maxNotificationBytes)]);
     return created;
   }
 
   /**
    * A notification posted by the application (POST /api/notifications): as `create`, but a
    * recipient whose preferences keep the category out of their inbox gets nothing stored and
-   * is answered `suppressed` (docs/events.md#preferences). One read of every recipient's
-   * preferences, before the insert.
+   * is answered `suppressed` (docs/events.md#preferences). The insert statement itself reads
+   * the preferences.
    */
   async post(input: NewNotifications): Promise<IngestOutcome[]> {
     const rows = checkedRows(input, this.config.maxNotificationBytes);
-    const allowed = await this.preferences.allowsInbox(rows.userIds, rows.category);
-    const stored = rows.userIds.filter((userId) => allowed.get(userId));
-    const [created] = stored.length === 0 ? [[]] : await this.ingest([{ ...rows, userIds: stored }]);
-    const byUser = new Map(created.map((notification) => [notification.userId, notification]));
-    return rows.userIds.map((userId) => byUser.get(userId) ?? { userId, suppressed: 'preference' as const });
+    const [{ created, suppressed }] = await this.ingest([{ ...rows, honoursInboxPreferences: true }]);
+    const byUser = new Map<string, IngestOutcome>(created.map((notification) => [notification.userId, notification]));
+    for (const userId of suppressed) byUser.set(userId, { userId, suppressed: 'preference' });
+    return rows.userIds.map((userId) => byUser.get(userId)!);
   }
 
   /**
@@ -75,7 +72,7 @@ export class NotificationsService {
         throw error;
       }
     });
-    return (await this.ingest(requests)).flat();
+    return (await this.ingest(requests)).flatMap((request) => request.created);
   }
 
   /** Newest first; `nextCursor` is null on the last page (one extra row is read to know). */
@@ -156,25 +153,30 @@ export class NotificationsService {
    * whatever other requests arrive meanwhile; every instance hears of the users' new counts
    * once that commit is done.
    */
-  private async ingest(requests: readonly NotificationRows[]): Promise<CreatedNotification[][]> {
+  private async ingest(requests: readonly NotificationRows[]): Promise<StoredRequest[]> {
     const inserted = await this.repository.insert(requests);
-    const stored = inserted.flat();
+    const stored = inserted.flatMap((request) => request.created);
     this.changes.publish(stored.map((created) => created.userId));
     this.metrics?.notificationsCreated.inc(stored.length);
-    return Promise.all(requests.map((request, index) => this.withOriginals(request, inserted[index])));
+    return Promise.all(
+      requests.map(async (request, index) => ({ created: await this.withOriginals(request, inserted[index]), suppressed: inserted[index].suppressed })),
+    );
   }
 
   /**
-   * The request's notification for each of its users: a user absent from `inserted` already had
-   * one with the request's idempotency key, committed before our insert skipped it (a retry).
+   * The request's notification for each of its users not suppressed: a user absent from
+   * `inserted` already had one with the request's idempotency key, committed before our insert
+   * skipped it (a retry).
    */
-  private async withOriginals(request: NotificationRows, inserted: CreatedNotification[]): Promise<CreatedNotification[]> {
-    const byUser = new Map(inserted.map((created) => [created.userId, created]));
-    if (byUser.size < request.userIds.length && request.idempotencyKey !== null) {
-      const retried = request.userIds.filter((userId) => !byUser.has(userId));
+  private async withOriginals(request: NotificationRows, inserted: StoredRequest): Promise<CreatedNotification[]> {
+    const byUser = new Map(inserted.created.map((created) => [created.userId, created]));
+    const suppressed = new Set(inserted.suppressed);
+    const recipients = suppressed.size === 0 ? request.userIds : request.userIds.filter((userId) => !suppressed.has(userId));
+    if (byUser.size < recipients.length && request.idempotencyKey !== null) {
+      const retried = recipients.filter((userId) => !byUser.has(userId));
       for (const existing of await this.repository.findByIdempotencyKey(retried, request.idempotencyKey)) byUser.set(existing.userId, existing);
     }
-    return request.userIds.map((userId) => {
+    return recipients.map((userId) => {
       const created = byUser.get(userId);
       // Only when the original was deleted between our insert and our read: a retry then creates it anew.
       if (!created) throw new ConflictError(`the notification for ${JSON.stringify(userId)} with this idempotency key was just deleted; retry`);

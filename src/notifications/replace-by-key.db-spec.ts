@@ -28,7 +28,7 @@ describe('replace by key in one batch of the insert', () => {
   it('stores two requests of one user and key submitted as one unit one after the other, the later one winning', async () => {
     const [userId, bystander] = [newUser(), newUser()];
     // One unit is one statement unless it must be split: the second request cannot share it.
-    const [first, second, third] = await repository.insert([rows([userId], 'first', 'same'), rows([userId, bystander], 'second', 'same'), rows([bystander], 'plain', null)]);
+    const [{ created: first }, { created: second }, { created: third }] = await repository.insert([rows([userId], 'first', 'same'), rows([userId, bystander], 'second', 'same'), rows([bystander], 'plain', null)]);
 
     expect(first).toEqual([{ id: expect.any(String), userId, createdAt: expect.any(Date) }]);
     // A request's rows come in no particular order (the service orders them by its users).

@@ -11,8 +11,8 @@ export class PreferencesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * Ingest asks for every notification posted, so concurrent asks share one statement: a round
-   * trip each cost pns ~200 µs of CPU per notification, which halved single ingest
+   * Push asks for every notification it sends, and devices for every user whose preferences
+   * changed, so concurrent asks share one statement: a round trip each cost pns ~200 µs of CPU
    * (docs/performance.md, the inbox model against pns before it).
    */
   private readonly reads = new Batcher<readonly string[], Map<string, Preferences>>(

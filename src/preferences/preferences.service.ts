@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PreferenceChanges } from './preference-changes.js';
-import { channelsFor, DEFAULT_PREFERENCES, parsePreferences, type Preferences } from './preferences.js';
+import { DEFAULT_PREFERENCES, parsePreferences, pushAllowed, type Preferences } from './preferences.js';
 import { PreferencesRepository } from './preferences.repository.js';
 import { quietHoursEnd } from './quiet-hours.js';
 
@@ -37,20 +37,14 @@ export class PreferencesService {
     return new Map(userIds.map((userId) => [userId, stored.get(userId) ?? DEFAULT_PREFERENCES]));
   }
 
-  /** For ingest: per user, whether a notification of `category` is to be stored. */
-  async allowsInbox(userIds: readonly string[], category: string | null | undefined): Promise<Map<string, boolean>> {
-    const stored = await this.repository.ofUsers(userIds);
-    return new Map(userIds.map((userId) => [userId, channelsFor(stored.get(userId) ?? DEFAULT_PREFERENCES, category).inbox]));
-  }
-
   async allowsPush(userId: string, category: string | null | undefined): Promise<boolean> {
-    return channelsFor(await this.get(userId), category).push;
+    return pushAllowed(await this.get(userId), category);
   }
 
   /** For push: never (`push: false`), or not before the end of the user's quiet hours (null: now). */
   async pushDecision(userId: string, category: string | null | undefined, now: Date): Promise<PushDecision> {
     const preferences = await this.get(userId);
-    if (!channelsFor(preferences, category).push) return { push: false };
+    if (!pushAllowed(preferences, category)) return { push: false };
     return { push: true, notBefore: preferences.quietHours && quietHoursEnd(preferences.quietHours, now) };
   }
 }

@@ -1,4 +1,4 @@
-import { channelsFor, DEFAULT_PREFERENCES, parsePreferences } from './preferences';
+import { DEFAULT_PREFERENCES, parsePreferences, pushAllowed } from './preferences';
 
 describe('parsePreferences', () => {
   it('reads a full document', () => {
@@ -39,16 +39,16 @@ describe('parsePreferences', () => {
   });
 });
 
-describe('channelsFor', () => {
+describe('pushAllowed', () => {
   const preferences = parsePreferences({ default: { push: false }, categories: { security: { push: true }, marketing: { inbox: false } } });
 
-  it('lets a category override the default, switch by switch', () => {
-    expect(channelsFor(preferences, 'security')).toEqual({ inbox: true, push: true });
-    expect(channelsFor(preferences, 'marketing')).toEqual({ inbox: false, push: false });
+  it('lets a category override the default push switch', () => {
+    expect(pushAllowed(preferences, 'security')).toBe(true);
   });
 
-  it('uses the default for other categories and for none', () => {
-    expect(channelsFor(preferences, 'orders')).toEqual({ inbox: true, push: false });
-    expect(channelsFor(preferences, null)).toEqual({ inbox: true, push: false });
+  it('uses the default for other categories, those that set only their inbox switch, and none', () => {
+    expect(pushAllowed(preferences, 'marketing')).toBe(false);
+    expect(pushAllowed(preferences, 'orders')).toBe(false);
+    expect(pushAllowed(preferences, null)).toBe(false);
   });
 });

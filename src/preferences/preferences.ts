@@ -95,8 +95,12 @@ export function parsePreferences(value: unknown): Preferences {
   };
 }
 
-/** Whether `category` (none: the default) goes to the inbox, and to push. */
-export function channelsFor(preferences: Preferences, category: string | null | undefined): ChannelSwitches {
+/**
+ * Whether a notification of `category` is pushed: the category's own switch, else the default.
+ * The inbox switch follows the same rule inside the insert statement, which reads the stored
+ * preferences itself (src/notifications/insert-notifications.sql.ts).
+ */
+export function pushAllowed(preferences: Preferences, category: string | null | undefined): boolean {
   const override = category == null ? undefined : preferences.categories[category];
-  return { inbox: override?.inbox ?? preferences.default.inbox, push: override?.push ?? preferences.default.push };
+  return override?.push ?? preferences.default.push;
 }
