@@ -45,10 +45,11 @@ export async function waitForCount(page: Page, selector: string, count: number):
   }
 }
 
-/** A page that records what a visitor would see go wrong: console errors, script errors, failed or refused requests. */
-export async function openWatched(context: BrowserContext, url: string): Promise<{ page: Page; problems: string[] }> {
+/** A page that records what a visitor would see go wrong: console errors, script errors, failed or refused requests, WebSocket errors; and the WebSockets it opened. */
+export async function openWatched(context: BrowserContext, url: string): Promise<{ page: Page; problems: string[]; websockets: string[] }> {
   const page = await context.newPage();
   const problems: string[] = [];
+  const websockets: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
@@ -57,6 +58,10 @@ export async function openWatched(context: BrowserContext, url: string): Promise
   page.on('response', (response) => {
     if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
   });
+  page.on('websocket', (socket) => {
+    websockets.push(socket.url());
+    socket.on('socketerror', (error) => problems.push(`websocket: ${error}`));
+  });
   await page.goto(url);
-  return { page, problems };
+  return { page, problems, websockets };
 }
