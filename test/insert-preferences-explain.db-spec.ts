@@ -56,6 +56,31 @@ describe('the inbox check of the insert among many users with preferences', () =
     expect(read.some((scan) => /^Index (Only )?Scan on user_preferences$/.test(scan))).toBe(true);
   });
 
+  /*
+   * Ingest sends the insert as one named prepared statement, mostly for one recipient. Its
+   * plan is kept and reused (a generic plan) rather than made anew at every execution: the
+   * planning cost more than the rest of the statement (docs/performance.md section 8).
+   */
+  it('is planned once for many single-recipient inserts, and that plan probes by key', async () => {
+    const single = (n: number) => [[JSON.stringify({ title: 'prepared' })], ['news'], [null], [`prefs-user-${n}`], [1], ['offline'], [null], [null], [true]];
+    await db.query('BEGIN');
+    try {
+      for (let n = 0; n < 12; n++) await db.query({ name: 'insert_single_recipient', text: INSERT_NOTIFICATIONS, values: single(n) });
+      const { rows } = await db.query<{ generic_plans: string; custom_plans: string }>(
+        `SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE name = 'insert_single_recipient'`,
+      );
+      // PostgreSQL plans the first five executions with their values, then weighs its generic plan.
+      expect(rows).toEqual([{ generic_plans: '7', custom_plans: '5' }]);
+      await db.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      const plan = await db.query<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(`EXPLAIN (FORMAT JSON) ${INSERT_NOTIFICATIONS}`, single(0));
+      const read = scans(plan.rows[0]['QUERY PLAN'][0].Plan);
+      expect(read.filter((scan) => scan.startsWith('Seq Scan'))).toEqual([]);
+      expect(read.some((scan) => /^Index (Only )?Scan on user_preferences$/.test(scan))).toBe(true);
+    } finally {
+      await db.query('ROLLBACK');
+    }
+  });
+
   it('stores those whose default lets the category in and answers the others suppressed', async () => {
     await db.query('BEGIN');
     try {
