@@ -28,6 +28,8 @@ const FRAME_TYPES: Record<FrameType, true> = {
   marked: true,
   preferences: true,
 };
+/** How often the event-loop lag is sampled. */
+const EVENT_LOOP_SAMPLE_MS = 100;
 const DELEGATION_OUTCOMES = ['accepted', 'refused', 'unavailable'] as const;
 const RETENTION_KINDS = ['seen', 'unseen', 'tickets'] as const;
 const PUSH_PROVIDERS = ['webpush', 'fcm'] as const;
@@ -70,7 +72,10 @@ export class Metrics {
   pushQueueDepthReader: (() => Promise<number>) | undefined;
 
   constructor(prisma: PrismaService) {
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop lag histogram samples on a timer of this period: prom-client's 10 ms woke an
+    // idle instance 100 times a second, ~0.3% of a core alone (docs/performance.md, Connections);
+    // a scrape every few seconds needs no finer grain.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     for (const transport of Object.keys(TRANSPORTS)) this.connectedDevices.set({ transport }, 0);
     for (const type of Object.keys(FRAME_TYPES)) this.framesSent.inc({ type }, 0);
     for (const outcome of DELEGATION_OUTCOMES) this.delegationSeconds.zero({ outcome });

@@ -146,15 +146,15 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
     for (const userId of this.lastVersion.keys()) if (!this.registry.has(userId)) this.lastVersion.delete(userId);
     const users = [...this.registry.users()];
     for (let start = 0; start < users.length && !this.stopped; start += RECONCILE_CHUNK) {
-      const chunk = users.slice(start, start + RECONCILE_CHUNK);
-      let feeds: Map<string, Feed>;
+      const chunk = users.slice(start, start + RECONCILE_CHUNK).map((userId) => ({ userId, version: this.lastVersion.get(userId) ?? null }));
+      let moved: string[];
       try {
-        feeds = await this.feed.read(chunk.map((userId) => ({ userId, after: null, categories: false })), CHANGES_PAGE);
+        moved = await this.feed.moved(chunk);
       } catch (error) {
         this.logger.warn(`reconciling inbox versions failed: ${(error as Error).message}`);
         return;
       }
-      for (const userId of chunk) if (feeds.get(userId)?.counts.version !== this.lastVersion.get(userId)) this.markDirty(userId);
+      for (const userId of moved) this.markDirty(userId);
     }
   }
 

@@ -82,7 +82,7 @@ export class EventStreamGateway implements OnGatewayInit<WebSocketServer>, OnGat
       socket.close(POLICY_VIOLATION, 'not authenticated');
       return;
     }
-    const connection = new WebSocketConnection(socket);
+    const connection = new WebSocketConnection(socket, request.socket);
     this.registry.add(connection, userId);
     this.heartbeat.watch(connection);
     socket.once('close', () => this.disconnect(connection));

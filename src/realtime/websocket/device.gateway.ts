@@ -65,7 +65,7 @@ export class DeviceGateway implements OnGatewayInit<WebSocketServer>, OnGatewayC
       return;
     }
     const { userId, subscription } = upgrade;
-    const connection = new WebSocketConnection(socket);
+    const connection = new WebSocketConnection(socket, request.socket);
     this.registry.add(connection, userId);
     this.heartbeat.watch(connection);
     socket.once('close', () => this.registry.remove(connection));

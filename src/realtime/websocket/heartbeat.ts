@@ -39,6 +39,6 @@ export class Heartbeat {
       return;
     }
     connection.awaitingPong = true;
-    connection.socket.ping();
+    connection.ping();
   }
 }
