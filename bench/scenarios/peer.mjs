@@ -4,9 +4,10 @@
 // pns runs with WORKERS=1 and WORKERS=2; all three are up at once and the points interleave, so
 // that the machine's drift (other engineers' load) spreads over all of them alike.
 import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { latencyChart } from '../lib/chart.mjs';
 import { cpuDuring } from '../lib/cpu.mjs';
-import { createDatabase, query, registerTickets, resetStatements, startServer, TOKEN } from '../lib/env.mjs';
+import { createDatabase, query, registerTickets, resetStatements, ROOT, startServer, TOKEN } from '../lib/env.mjs';
 import { sleep } from '../lib/procs.mjs';
 import { userIds, worker } from '../lib/setup.mjs';
 import { ms, summarize } from '../lib/stats.mjs';
@@ -110,7 +111,7 @@ export async function run(ctx) {
     // Another build of pns beside this one (e.g. the commit before a change), measured in the same run.
     if (process.env.BENCH_PEER_COMPARE_BUILD) {
       const compareUrl = await createDatabase(ctx.db.url, 'bench_peer_compare');
-      const compared = await startServer('pns', { databaseUrl: compareUrl, pns: { root: ROOT, build: process.env.BENCH_PEER_COMPARE_BUILD } });
+      const compared = await startServer('pns', { databaseUrl: compareUrl, pns: { root: ROOT, build: resolve(process.env.BENCH_PEER_COMPARE_BUILD) } });
       targets.push(await startTarget('pns WORKERS=1, compared build', compared, 'pns', users, devicesPerUser, compareUrl));
     }
     const twoUrl = await createDatabase(ctx.db.url, 'bench_peer_w2');

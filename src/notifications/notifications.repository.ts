@@ -74,8 +74,10 @@ const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category
 export class NotificationsRepository {
   /** Each item is a unit of requests that must be stored together; a batch is one statement. */
   private readonly inserts = new Batcher<readonly NotificationRows[], StoredRequest[]>((units) => this.insertUnits(units), {
-    // A few statements at once keep the pool busy; more would only make each batch smaller.
-    maxInFlight: 4,
+    // One statement at a time: PostgreSQL shares this machine's cores with pns, so statements
+    // run side by side only split its CPU and make each batch smaller; one at a time, posts
+    // gather into fewer, larger commits (docs/performance.md, section 9).
+    maxInFlight: 1,
     maxWeight: 5_000,
     weight: (unit) => unit.reduce((rows, request) => rows + request.userIds.length, 0),
     // Each request is checked before it is batched (new-notifications.ts); should a value still
