@@ -1,34 +1,28 @@
 import pg from 'pg';
 import request from 'supertest';
-import { auth, startApp, type RunningApp } from './support/app';
-import { createTestDatabase } from './support/database';
+import { auth, startAppWithDatabase, userPath, type AppWithDatabase, type RunningApp } from './support/app';
 import { newUser } from './support/factories';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('inbox REST API: marks, counts, changes, lists by state and category', () => {
+  let running: AppWithDatabase;
   let pns: RunningApp;
   let db: pg.Client;
   beforeAll(async () => {
-    const url = await createTestDatabase();
-    pns = await startApp(url);
-    db = new pg.Client({ connectionString: url });
-    await db.connect();
+    running = await startAppWithDatabase();
+    ({ pns, db } = running);
   });
-  afterAll(async () => {
-    await db.end();
-    await pns.close();
-  });
+  afterAll(() => running.close());
 
   const api = () => request(pns.baseUrl);
-  const path = (userId: string, rest: string) => `/api/users/${encodeURIComponent(userId)}${rest}`;
   const post = async (userId: string, extra: object = {}): Promise<string> =>
     (await api().post('/api/notifications').set(auth).send({ userId, data: { n: 1 }, ...extra }).expect(201)).body.notifications[0].id;
-  const mark = (userId: string, body: unknown) => api().post(path(userId, '/notifications/mark')).set(auth).set('Content-Type', 'application/json').send(JSON.stringify(body));
-  const counts = async (userId: string) => (await api().get(path(userId, '/counts')).set(auth).expect(200)).body;
-  const list = async (userId: string, query: string) => (await api().get(path(userId, `/notifications${query}`)).set(auth).expect(200)).body.items as { id: string }[];
+  const mark = (userId: string, body: unknown) => api().post(userPath(userId, '/notifications/mark')).set(auth).set('Content-Type', 'application/json').send(JSON.stringify(body));
+  const counts = async (userId: string) => (await api().get(userPath(userId, '/counts')).set(auth).expect(200)).body;
+  const list = async (userId: string, query: string) => (await api().get(userPath(userId, `/notifications${query}`)).set(auth).expect(200)).body.items as { id: string }[];
   const ids = async (userId: string, query: string) => (await list(userId, query)).map((item) => item.id);
-  const changes = (userId: string, query: string) => api().get(path(userId, `/changes${query}`)).set(auth);
+  const changes = (userId: string, query: string) => api().get(userPath(userId, `/changes${query}`)).set(auth);
 
   describe('GET …/counts', () => {
     it('answers zeros at version 0 for a user never seen', async () => {
@@ -120,7 +114,7 @@ describe('inbox REST API: marks, counts, changes, lists by state and category', 
         { set: 'seen', all: true },
       ];
       const marks = Array.from({ length: 30 }, (_, i) => mark(userId, bodies[i % bodies.length]));
-      const seen = Array.from({ length: 3 }, () => api().post(path(userId, '/notifications/seen')).set(auth).send({ all: true }));
+      const seen = Array.from({ length: 3 }, () => api().post(userPath(userId, '/notifications/seen')).set(auth).send({ all: true }));
       const statuses = (await Promise.all([...marks, ...seen])).map((response) => response.status);
       expect(statuses).toEqual(statuses.map(() => 200));
       const { rows } = await db.query(
@@ -252,7 +246,7 @@ describe('inbox REST API: marks, counts, changes, lists by state and category', 
       ['an unknown state', '?state=deleted'],
       ['an empty category', '?category='],
     ])('refuses %s with 400', async (_why, query) => {
-      await api().get(path(newUser(), `/notifications${query}`)).set(auth).expect(400);
+      await api().get(userPath(newUser(), `/notifications${query}`)).set(auth).expect(400);
     });
   });
 });

@@ -1,38 +1,32 @@
 import pg from 'pg';
 import request from 'supertest';
-import { auth, startApp, type RunningApp } from './support/app';
-import { createTestDatabase } from './support/database';
+import { auth, startAppWithDatabase, userPath, type AppWithDatabase, type RunningApp } from './support/app';
 import { Device } from './support/device';
 import { connectCounted, registerTicket } from './support/devices';
 import { newUser } from './support/factories';
 
 describe('replace by key: POST /api/notifications with "key"', () => {
+  let running: AppWithDatabase;
   let pns: RunningApp;
   let db: pg.Client;
   beforeAll(async () => {
-    const url = await createTestDatabase();
-    pns = await startApp(url);
-    db = new pg.Client({ connectionString: url });
-    await db.connect();
+    running = await startAppWithDatabase();
+    ({ pns, db } = running);
   });
-  afterAll(async () => {
-    await db.end();
-    await pns.close();
-  });
+  afterAll(() => running.close());
 
   const api = () => request(pns.baseUrl);
-  const path = (userId: string, rest: string) => `/api/users/${encodeURIComponent(userId)}${rest}`;
   const post = (body: object) => api().post('/api/notifications').set(auth).send(body);
-  const counts = async (userId: string) => (await api().get(path(userId, '/counts')).set(auth).expect(200)).body;
-  const list = async (userId: string, query = '') => (await api().get(path(userId, `/notifications${query}`)).set(auth).expect(200)).body.items;
-  const changes = async (userId: string, since: number) => (await api().get(path(userId, `/changes?since=${since}`)).set(auth).expect(200)).body.changes;
+  const counts = async (userId: string) => (await api().get(userPath(userId, '/counts')).set(auth).expect(200)).body;
+  const list = async (userId: string, query = '') => (await api().get(userPath(userId, `/notifications${query}`)).set(auth).expect(200)).body.items;
+  const changes = async (userId: string, since: number) => (await api().get(userPath(userId, `/changes?since=${since}`)).set(auth).expect(200)).body.changes;
   const rowsOf = async (userId: string) => (await db.query('SELECT id::text, key FROM notifications WHERE user_id = $1', [userId])).rows;
 
   it('replaces data, category and expiry under the same id, unseen and unread again, as one "updated" change', async () => {
     const userId = newUser();
     const first = (await post({ userId, key: 'build-7', data: { status: 'running' }, category: 'ci' }).expect(201)).body.notifications[0];
     expect(first).not.toHaveProperty('replaced');
-    await api().post(path(userId, '/notifications/mark')).set(auth).send({ set: 'read', ids: [first.id] }).expect(200);
+    await api().post(userPath(userId, '/notifications/mark')).set(auth).send({ set: 'read', ids: [first.id] }).expect(200);
     const device = await connectCounted(pns, userId);
     expect(device.lastCount).toBe(0);
     const modern = await Device.connect(pns.wsUrl, { path: `/subscribe?connectionId=${await registerTicket(pns, userId)}&protocol=2` });
@@ -61,7 +55,7 @@ describe('replace by key: POST /api/notifications with "key"', () => {
   it('brings an archived notification back into the inbox; with "renotify": false it keeps its marks', async () => {
     const userId = newUser();
     const { id } = (await post({ userId, key: 'k', data: 1 }).expect(201)).body.notifications[0];
-    await api().post(path(userId, '/notifications/mark')).set(auth).send({ set: 'archived', ids: [id] }).expect(200);
+    await api().post(userPath(userId, '/notifications/mark')).set(auth).send({ set: 'archived', ids: [id] }).expect(200);
 
     await post({ userId, key: 'k', data: 2, renotify: false }).expect(201);
     expect(await list(userId, '?state=archived')).toMatchObject([{ id, data: 2 }]);
@@ -95,7 +89,7 @@ describe('replace by key: POST /api/notifications with "key"', () => {
   it('answers a retry of an idempotency key with what it made, without replacing again', async () => {
     const userId = newUser();
     const { id } = (await post({ userId, key: 'k', data: 1, idempotencyKey: 'attempt-1' }).expect(201)).body.notifications[0];
-    await api().post(path(userId, '/notifications/mark')).set(auth).send({ set: 'seen', ids: [id] }).expect(200);
+    await api().post(userPath(userId, '/notifications/mark')).set(auth).send({ set: 'seen', ids: [id] }).expect(200);
     expect((await post({ userId, key: 'k', data: 1, idempotencyKey: 'attempt-1' }).expect(201)).body.notifications[0].id).toBe(id);
     expect((await counts(userId)).unseen).toBe(0);
 

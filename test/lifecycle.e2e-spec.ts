@@ -1,6 +1,6 @@
 import pg from 'pg';
 import request from 'supertest';
-import { auth, startApp, type RunningApp } from './support/app';
+import { auth, startApp, userPath, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { connectCounted } from './support/devices';
 import { newUser } from './support/factories';
@@ -29,14 +29,13 @@ describe('expiry, snooze and inbox preferences at ingest', () => {
   });
 
   const api = () => request(pns.baseUrl);
-  const path = (userId: string, rest: string) => `/api/users/${encodeURIComponent(userId)}${rest}`;
   const post = (body: object) => api().post('/api/notifications').set(auth).send(body);
   const postOne = async (body: object) => (await post(body).expect(201)).body.notifications[0] as { id: string; userId: string };
-  const mark = (userId: string, body: object) => api().post(path(userId, '/notifications/mark')).set(auth).send(body);
-  const counts = async (userId: string) => (await api().get(path(userId, '/counts')).set(auth).expect(200)).body;
+  const mark = (userId: string, body: object) => api().post(userPath(userId, '/notifications/mark')).set(auth).send(body);
+  const counts = async (userId: string) => (await api().get(userPath(userId, '/counts')).set(auth).expect(200)).body;
   const listIds = async (userId: string, query = '') =>
-    ((await api().get(path(userId, `/notifications${query}`)).set(auth).expect(200)).body.items as { id: string }[]).map((item) => item.id);
-  const changes = async (userId: string) => (await api().get(path(userId, '/changes?since=0')).set(auth).expect(200)).body.changes as Change[];
+    ((await api().get(userPath(userId, `/notifications${query}`)).set(auth).expect(200)).body.items as { id: string }[]).map((item) => item.id);
+  const changes = async (userId: string) => (await api().get(userPath(userId, '/changes?since=0')).set(auth).expect(200)).body.changes as Change[];
   const stored = async (id: string) => (await db.query('SELECT 1 FROM notifications WHERE id = $1', [id])).rowCount === 1;
   const databaseNow = async () => (await db.query<{ now: Date }>('SELECT clock_timestamp() AS now')).rows[0].now;
 
@@ -130,7 +129,7 @@ describe('expiry, snooze and inbox preferences at ingest', () => {
   });
 
   describe('preferences at ingest', () => {
-    const prefer = (userId: string, preferences: object) => api().put(path(userId, '/preferences')).set(auth).send(preferences).expect(200);
+    const prefer = (userId: string, preferences: object) => api().put(userPath(userId, '/preferences')).set(auth).send(preferences).expect(200);
 
     it('stores nothing for a recipient whose category is out of their inbox, and says so in their entry', async () => {
       const [quiet, eager] = [newUser(), newUser()];

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { auth, startApp, TEST_TOKEN, type RunningApp } from './support/app';
+import { auth, startApp, TEST_TOKEN, userPath, type RunningApp } from './support/app';
 import { createTestDatabase } from './support/database';
 import { newUser } from './support/factories';
 
@@ -14,16 +14,15 @@ describe('notifications REST API', () => {
   afterAll(() => pns.close());
 
   const api = () => request(pns.baseUrl);
-  const path = (userId: string, rest = '') => `/api/users/${encodeURIComponent(userId)}${rest}`;
   const post = (body: object | string, headers: Record<string, string> = {}) =>
     api().post('/api/notifications').set(auth).set(headers).set('Content-Type', 'application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
   const postFor = async (userId: string, data: unknown = { text: 'hi' }, extra: object = {}) => {
     const response = await post({ userId, data, ...extra }).expect(201);
     return response.body.notifications[0] as { id: string; userId: string; createdAt: string };
   };
-  const list = async (userId: string, query = '') => (await api().get(path(userId, `/notifications${query}`)).set(auth).expect(200)).body;
-  const count = async (userId: string) => (await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body.count as number;
-  const markSeen = (userId: string, body: object) => api().post(path(userId, '/notifications/seen')).set(auth).send(body);
+  const list = async (userId: string, query = '') => (await api().get(userPath(userId, `/notifications${query}`)).set(auth).expect(200)).body;
+  const count = async (userId: string) => (await api().get(userPath(userId, '/unseen-count')).set(auth).expect(200)).body.count as number;
+  const markSeen = (userId: string, body: object) => api().post(userPath(userId, '/notifications/seen')).set(auth).send(body);
   const expectNothingStoredFor = async (userId: string) => {
     expect((await list(userId, '?state=all')).items).toEqual([]);
     expect(await count(userId)).toBe(0);
@@ -84,7 +83,7 @@ describe('notifications REST API', () => {
     it('answers a URL-encoded user id with spaces, slashes and Unicode', async () => {
       const userId = `${newUser()} / ünï 🙂`;
       await postFor(userId);
-      expect((await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 1, version: 1 });
+      expect((await api().get(userPath(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 1, version: 1 });
       expect((await list(userId)).items[0].userId).toBe(userId);
     });
   });
@@ -160,7 +159,7 @@ describe('notifications REST API', () => {
   describe('unseen count and seen marks', () => {
     it('answers 0 for an unknown user', async () => {
       const userId = newUser();
-      expect((await api().get(path(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 0, version: 0 });
+      expect((await api().get(userPath(userId, '/unseen-count')).set(auth).expect(200)).body).toEqual({ userId, count: 0, version: 0 });
     });
 
     it('marks given ids seen, only the user’s own unseen ones counting', async () => {
@@ -219,9 +218,9 @@ describe('notifications REST API', () => {
       const existing = await postFor(userId);
       const calls = [
         api().post('/api/notifications').set(headers).send({ userId, data: 1 }),
-        api().get(path(userId, '/notifications')).set(headers),
-        api().get(path(userId, '/unseen-count')).set(headers),
-        api().post(path(userId, '/notifications/seen')).set(headers).send({ all: true }),
+        api().get(userPath(userId, '/notifications')).set(headers),
+        api().get(userPath(userId, '/unseen-count')).set(headers),
+        api().post(userPath(userId, '/notifications/seen')).set(headers).send({ all: true }),
         api().delete(`/api/notifications/${existing.id}`).set(headers),
       ];
       for (const response of await Promise.all(calls)) {
@@ -289,7 +288,7 @@ describe('notifications REST API', () => {
     ])('GET the listing with %s', async (_why, query, message) => {
       const userId = newUser();
       await postFor(userId);
-      const response = await api().get(path(userId, `/notifications${query}`)).set(auth).expect(400);
+      const response = await api().get(userPath(userId, `/notifications${query}`)).set(auth).expect(400);
       expect(response.body).toEqual({ ...ERROR_SHAPE, statusCode: 400, message: expect.stringMatching(message) });
     });
 

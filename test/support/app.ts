@@ -1,8 +1,10 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import pg from 'pg';
 import { createApp } from '../../src/app.factory';
 import type { Clock } from '../../src/common/clock';
 import { AppConfig } from '../../src/config/app-config';
 import { loadConfig, type Environment } from '../../src/config/config.schema';
+import { createTestDatabase } from './database';
 
 export const TEST_TOKEN = 'test-app-token';
 
@@ -41,3 +43,27 @@ export async function startApp(databaseUrl: string, env: Environment = {}, logge
 }
 
 export const auth = { 'X-Auth-Token': TEST_TOKEN };
+
+/** A user's REST path: `/api/users/<userId><rest>`, the id encoded as a client would. */
+export const userPath = (userId: string, rest = '') => `/api/users/${encodeURIComponent(userId)}${rest}`;
+
+/** pns on a fresh database, and a client of that database for what a spec checks as a DBA would. */
+export interface AppWithDatabase {
+  readonly pns: RunningApp;
+  readonly db: pg.Client;
+  close(): Promise<void>;
+}
+
+export async function startAppWithDatabase(env: Environment = {}): Promise<AppWithDatabase> {
+  const url = await createTestDatabase();
+  const db = new pg.Client({ connectionString: url });
+  const [pns] = await Promise.all([startApp(url, env), db.connect()]);
+  return {
+    pns,
+    db,
+    close: async () => {
+      await db.end();
+      await pns.close();
+    },
+  };
+}
