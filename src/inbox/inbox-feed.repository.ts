@@ -95,19 +95,18 @@ export class InboxFeedRepository {
   }
 
   /**
-   * Of the users given with the version last delivered to their devices (null: none yet), the
-   * ones whose inbox is at another version now: reconciliation's read, every heartbeat interval
+   * Of the users given with the version last delivered to their devices, the ones whose inbox is at another version now: reconciliation's read, every heartbeat interval
    * for every connected user, so it answers only those few rather than every user's counts.
    */
-  async moved(users: readonly { userId: string; version: number | null }[]): Promise<string[]> {
+  async moved(users: readonly { userId: string; version: number }[]): Promise<string[]> {
     const { rows } = await this.prisma.pool.query<{ user_id: string }>({
       name: 'pns_inbox_feed_moved',
       text: `
         SELECT w.user_id
         FROM unnest($1::text[], $2::bigint[]) AS w(user_id, version)
         LEFT JOIN user_inboxes AS i USING (user_id)
-        -- A user without a row has had no change: version 0. Nothing delivered yet (null) always differs.
-        WHERE coalesce(i.version, 0) IS DISTINCT FROM w.version`,
+        -- A user without a row has had no change: version 0.
+        WHERE coalesce(i.version, 0) <> w.version`,
       values: [users.map((user) => user.userId), users.map((user) => user.version)],
     });
     return rows.map((row) => row.user_id);

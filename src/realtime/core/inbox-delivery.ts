@@ -141,12 +141,16 @@ export class InboxDelivery implements OnModuleInit, OnModuleDestroy {
     this.scheduleFlush(0);
   }
 
-  /** Marks dirty every connected user whose version differs from the last one delivered. */
+  /**
+   * Marks dirty every connected user whose version differs from the last one delivered. A user
+   * not yet delivered to is left to the first read its connection asked for (retried until it
+   * succeeds): reading it here as well would send that first count twice.
+   */
   async reconcile(): Promise<void> {
     for (const userId of this.lastVersion.keys()) if (!this.registry.has(userId)) this.lastVersion.delete(userId);
-    const users = [...this.registry.users()];
+    const users = [...this.lastVersion];
     for (let start = 0; start < users.length && !this.stopped; start += RECONCILE_CHUNK) {
-      const chunk = users.slice(start, start + RECONCILE_CHUNK).map((userId) => ({ userId, version: this.lastVersion.get(userId) ?? null }));
+      const chunk = users.slice(start, start + RECONCILE_CHUNK).map(([userId, version]) => ({ userId, version }));
       let moved: string[];
       try {
         moved = await this.feed.moved(chunk);
