@@ -61,7 +61,12 @@ export class SseDevice {
     return this.events.at(-1)?.id;
   }
 
-  async nextEvent(predicate: (event: SseEvent) => boolean = () => true, { since = this.events.length, timeoutMs = DEADLINE_MS } = {}): Promise<SseEvent> {
+  /**
+   * The first event from index `since` on that `predicate` accepts. `since` has no default: it is
+   * the stream's length from before the action that causes the event, which may arrive before
+   * the caller gets here.
+   */
+  async nextEvent(predicate: (event: SseEvent) => boolean, { since, timeoutMs = DEADLINE_MS }: { since: number; timeoutMs?: number }): Promise<SseEvent> {
     let found: SseEvent | undefined;
     await this.waiters.until(() => (found = this.events.slice(since).find(predicate)) !== undefined, timeoutMs, 'a matching event');
     return found!;
