@@ -23,7 +23,7 @@ export function ApiAnyJson(options: { description: string; example?: unknown; re
     required: options.required ?? true,
     example: options.example,
     nullable: true,
-    // Not the property's class (OpaqueJson on requests): Object adds no type of its own.
+    // Object adds no type of its own (the property's class would be named here otherwise).
     type: Object,
     oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }],
   });

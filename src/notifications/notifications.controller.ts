@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import { AppTokenGuard } from '../auth/app-token.guard.js';
 import { ApiAppToken } from '../common/api-docs.js';
 import { UserIdPipe } from '../common/user-id.js';
@@ -8,7 +8,6 @@ import { ListNotificationsQuery } from './dto/list-notifications.dto.js';
 import { MarkSeenBody, SeenResultDto, toSeenTarget } from './dto/mark-seen.dto.js';
 import { NotificationPageDto, toNotificationPageDto, UnseenCountDto } from './dto/notification.dto.js';
 import { NotificationsService } from './notifications.service.js';
-import { OpaqueDataInterceptor } from './opaque-data.interceptor.js';
 
 @ApiTags('notifications')
 @ApiAppToken()
@@ -18,12 +17,13 @@ export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 
   @Post('notifications')
-  @UseInterceptors(OpaqueDataInterceptor)
+  // Typed unknown, so that the ValidationPipe passes it as sent: toNewNotifications checks it.
+  @ApiBody({ type: CreateNotificationsBody })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'same as idempotencyKey in the body' })
   @ApiCreatedResponse({ type: CreatedNotificationsDto, description: 'stored (committed) before this answer, one entry per recipient; a retry with the same idempotency key answers the original ids' })
   @ApiPayloadTooLargeResponse({ description: 'data over MAX_NOTIFICATION_BYTES as JSON' })
   @ApiConflictResponse({ description: 'the notification a retry with this idempotency key would answer was deleted meanwhile; retry' })
-  async create(@Body() body: CreateNotificationsBody, @Headers('idempotency-key') idempotencyKey: string | undefined) {
+  async create(@Body() body: unknown, @Headers('idempotency-key') idempotencyKey: string | undefined) {
     return toCreatedNotificationsDto(await this.notifications.post(toNewNotifications(body, idempotencyKey)));
   }
 

@@ -3,8 +3,8 @@ import { isUserId, USER_ID_RULE } from '../../common/user-id.js';
 
 /*
  * The earlier servers' bodies (docs/api.md, Routes of the earlier servers), checked here rather than by the global ValidationPipe: `message` and
- * `payload` are opaque data, which the pipe would walk and strip (see
- * notifications/opaque-data.interceptor.ts), and `/push_events` takes a bare array.
+ * `payload` are opaque data, which the pipe would walk and strip (its class-transformer copy
+ * drops keys named like Object methods), and `/push_events` takes a bare array.
  */
 
 /** As many events as `POST /api/notifications` takes users in one call. */
