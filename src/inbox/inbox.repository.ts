@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Batcher } from '../common/batcher.js';
 import { PrismaService } from '../database/prisma.service.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { NOT_EXPIRED, STATE_CONDITIONS } from '../notifications/state-filters.js';
@@ -51,7 +52,27 @@ interface ChangesRow {
  */
 @Injectable()
 export class InboxRepository {
+  /**
+   * One user's counts at a time (GET …/counts, a device's countsRequest, a mark's answer), and
+   * many of them at once under load: reads asked for together share one statement, since a
+   * counts read costs the database per statement far more than per user (a counts read at 64
+   * connections took 190 µs of its CPU, one statement each). A read waits at most for the
+   * statement in flight, and is served by one started after it was asked, so it sees every
+   * change committed before.
+   */
+  private readonly userCounts = new Batcher<string, Counts>(
+    async (userIds) => {
+      const counts = await this.counts([...new Set(userIds)]);
+      return userIds.map((userId) => counts.get(userId)!);
+    },
+    { maxInFlight: 2, maxWeight: 1_000, weight: () => 1 },
+  );
+
   constructor(private readonly prisma: PrismaService) {}
+
+  countsOfUser(userId: string): Promise<Counts> {
+    return this.userCounts.submit(userId);
+  }
 
   /** Each user's counts (INBOX_COUNTS). Read for every change delivered, so a prepared statement on the pool. */
   async counts(userIds: readonly string[]): Promise<Map<string, Counts>> {

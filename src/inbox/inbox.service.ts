@@ -19,14 +19,9 @@ export class InboxService {
     private readonly changes: UnseenChangesPublisher,
   ) {}
 
-  async counts(userId: string): Promise<Counts> {
-    return (await this.countsOf([userId])).get(userId)!;
-  }
-
-  /** Every user asked for has counts (zeros and version 0 for a user without a change), in one statement. */
-  async countsOf(userIds: readonly string[]): Promise<Map<string, Counts>> {
-    const distinct = [...new Set(userIds)];
-    return distinct.length === 0 ? new Map() : this.repository.counts(distinct);
+  /** Zeros and version 0 for a user without a change. */
+  counts(userId: string): Promise<Counts> {
+    return this.repository.countsOfUser(userId);
   }
 
   /**
