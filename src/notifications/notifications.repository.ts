@@ -61,6 +61,11 @@ export interface StoredRequest {
   suppressed: string[];
 }
 
+interface UnseenCount {
+  count: number;
+  version: number;
+}
+
 // The id as text: an ORDER BY below names `notifications.id`, since a bare `id` would sort this text column.
 const COLUMNS = Prisma.sql`notifications.id::text AS id, user_id, data, category, created_at, seen_at, read_at, archived_at, updated_at, expires_at, key`;
 
@@ -98,6 +103,16 @@ export class NotificationsRepository {
     },
     { maxInFlight: 1, maxWeight: Number.POSITIVE_INFINITY, weight: () => 1 },
   );
+
+  /**
+   * The unseen-count reads asked for together share one statement, as the counts reads do
+   * (InboxRepository.countsOfUser): per statement, not per user, is what such a read costs.
+   */
+  private readonly unseenCounts = new Batcher<string, UnseenCount>((userIds) => this.readUnseenCounts(userIds), {
+    maxInFlight: 2,
+    maxWeight: 1_000,
+    weight: () => 1,
+  });
 
   constructor(private readonly prisma: PrismaService) {}
 
@@ -190,9 +205,18 @@ export class NotificationsRepository {
   }
 
   /** The unseen count and the version it is as of (0 and 0 for a user without a change yet). */
-  async unseenCount(userId: string): Promise<{ count: number; version: number }> {
-    const row = await this.prisma.userInbox.findUnique({ where: { userId }, select: { unseen: true, version: true } });
-    return { count: row?.unseen ?? 0, version: Number(row?.version ?? 0) };
+  unseenCount(userId: string): Promise<UnseenCount> {
+    return this.unseenCounts.submit(userId);
+  }
+
+  private async readUnseenCounts(userIds: string[]): Promise<UnseenCount[]> {
+    const { rows } = await this.prisma.pool.query<{ unseen: number | null; version: string | null }>({
+      name: 'pns_unseen_counts',
+      text: `SELECT i.unseen, i.version::text AS version FROM unnest($1::text[]) WITH ORDINALITY AS u(user_id, position)
+        LEFT JOIN user_inboxes AS i USING (user_id) ORDER BY u.position`,
+      values: [userIds],
+    });
+    return rows.map((row) => ({ count: row.unseen ?? 0, version: Number(row.version ?? 0) }));
   }
 
   /** Marks those of `ids` that are this user's and unseen; returns how many changed. */
