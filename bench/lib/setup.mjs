@@ -55,12 +55,12 @@ export async function connectFleets(base, devices, { fleets = 1, addressesPerFle
   };
 }
 
-/** pns on a fresh database, with one device connected (by ticket) for each of `users`. */
-export async function pnsWithDevices(ctx, dbName, users, { env = {}, fleets = 1, addressesPerFleet = 1, profile = ctx.profile, inspect = false } = {}) {
-  const databaseUrl = await createDatabase(ctx.db.url, dbName);
+/** pns (`pns`: another build, from buildAt) on a fresh database, with one device connected (by ticket) for each of `users`. */
+export async function pnsWithDevices(ctx, dbName, users, { env = {}, fleets = 1, addressesPerFleet = 1, profile = ctx.profile, inspect = false, pns } = {}) {
+  const databaseUrl = await createDatabase(ctx.db.url, dbName, pns);
   // BENCH_PNS_ENV: extra pns variables as JSON, for trying a setting (e.g. {"HEARTBEAT_INTERVAL":"1h"}).
   env = { ...JSON.parse(process.env.BENCH_PNS_ENV ?? '{}'), ...env };
-  const server = await startServer('pns', { databaseUrl, env, inspect, profileDir: profile ? ctx.profileDir : undefined });
+  const server = await startServer('pns', { databaseUrl, env, inspect, profileDir: profile ? ctx.profileDir : undefined, pns });
   const tickets = await registerTickets(server.base, users);
   const devices = users.map((user, i) => ({ user, path: `/subscribe?connectionId=${tickets[i]}` }));
   const fleet = users.length > 0 ? await connectFleets(server.ws, devices, { fleets, addressesPerFleet }) : undefined;

@@ -1,5 +1,7 @@
 // 3. Push latency: POST → the count frame arriving at the device, at a fixed rate with 10,000
 // devices connected; baseline: a bare ws server relaying the same frame (no framework, no database).
+// BENCH_PUSH_BASE=<commit> also runs pns as it was at that commit, on the same devices and rates.
+import { buildAt } from '../lib/build-at.mjs';
 import { latencyChart } from '../lib/chart.mjs';
 import { cpuDuring } from '../lib/cpu.mjs';
 import { TOKEN } from '../lib/env.mjs';
@@ -61,6 +63,17 @@ export async function run(ctx) {
     await pnsTarget.fleet?.stop();
     await pnsTarget.server.stop();
   }
+  let baseRounds = [];
+  const base = process.env.BENCH_PUSH_BASE ? await buildAt(process.env.BENCH_PUSH_BASE) : undefined;
+  if (base) {
+    const baseTarget = await pnsWithDevices(ctx, 'bench_push_base', users, { fleets, pns: base, profile: false });
+    try {
+      baseRounds = await measure({ ...baseTarget, name: `pns at ${base.commit}` });
+    } finally {
+      await baseTarget.fleet?.stop();
+      await baseTarget.server.stop();
+    }
+  }
   const bareTarget = await bareWithDevices(users, { fleets });
   let bareRounds;
   try {
@@ -77,7 +90,7 @@ export async function run(ctx) {
     summary: `${devices} devices (one per user) in ${fleets} fleet process(es); open-loop poster at ${rates.join(', ')} POST/s in turn, ${durationMs / 1000} s each, users round-robin`,
     table: {
       headers: ['server', 'rate', 'posts', 'push p50 ms', 'push p99 ms', 'push max ms', 'HTTP p50 ms', 'HTTP p99 ms', 'failed/dropped', 'undelivered', 'server cores'],
-      rows: [...pnsRounds.map((r) => row('pns', r)), ...bareRounds.map((r) => row('bare ws relay', r))],
+      rows: [...pnsRounds.map((r) => row('pns', r)), ...baseRounds.map((r) => row(`pns at ${base.commit}`, r)), ...bareRounds.map((r) => row('bare ws relay', r))],
     },
     targets: [
       { what: `push p50 at ${judged}/s`, target: '< 5 ms', value: `${ms(pns.push.p50)} ms (bare ws ${ms(bare.push.p50)} ms)`, met: pns.push.p50 < 5 },
@@ -88,6 +101,16 @@ export async function run(ctx) {
         value: String(pnsRounds.reduce((sum, r) => sum + r.undelivered, 0)),
         met: pnsRounds.every((r) => r.undelivered === 0 && r.failed === 0),
       },
+      // Against the earlier build, every rate: what a change to pns did to this path.
+      ...baseRounds.flatMap((then) => {
+        const now = pnsRounds.find((round) => round.rate === then.rate);
+        return ['p50', 'p99'].map((quantile) => ({
+          what: `push ${quantile} at ${then.rate}/s, pns / pns at ${base.commit}`,
+          target: '≤ 1.0×',
+          value: `${(now.push[quantile] / then.push[quantile]).toFixed(2)}× (${ms(now.push[quantile])} against ${ms(then.push[quantile])} ms)`,
+          met: now.push[quantile] <= then.push[quantile],
+        }));
+      }),
     ],
     charts: [
       latencyChart(`POST → count frame at the device (${judged}/s, ${devices} devices)`, [
@@ -96,6 +119,6 @@ export async function run(ctx) {
       ], [{ y: 25, label: 'p99 target 25 ms' }, { y: 5, label: 'p50 target 5 ms' }]),
       latencyChart('pns: POST → count frame by rate', pnsRounds.map((r) => ({ name: `${r.rate}/s`, ladder: r.push.ladder })), [{ y: 25, label: 'p99 target 25 ms' }, { y: 5, label: 'p50 target 5 ms' }]),
     ],
-    details: { pns: pnsRounds, bare: bareRounds },
+    details: { pns: pnsRounds, ...(base ? { base: { commit: base.commit, rounds: baseRounds } } : {}), bare: bareRounds },
   };
 }
